@@ -1,0 +1,28 @@
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { config } from '#lib/config.ts';
+import * as schema from './schema.ts';
+
+/**
+ * One connection per Lambda instance, created at module scope and reused while the
+ * instance is warm. The settings are for a transaction-mode pooler (PgBouncer, RDS Proxy):
+ * - max 1: an instance serves one request at a time; the pooler multiplexes instances.
+ * - prepare false: named prepared statements do not survive transaction pooling.
+ * - connect_timeout 5 s: fail fast and answer 503 long before API Gateway's 29 s.
+ * - idle_timeout 20 s: a frozen instance does not keep a server connection pinned.
+ * - statement_timeout: a backstop against a runaway query holding the connection.
+ */
+export const sql = postgres(config.DATABASE_URL, {
+  max: 1,
+  prepare: false,
+  connect_timeout: 5,
+  idle_timeout: 20,
+  max_lifetime: 60 * 30,
+  connection: { application_name: 'taskapi', statement_timeout: 10_000 },
+  onnotice: () => {},
+});
+
+export const db = drizzle(sql, { schema });
+
+export type Database = typeof db;
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];

@@ -1,0 +1,10 @@
+import { config } from '#lib/config.ts';
+import { pingDatabase } from '#lib/health.ts';
+import { route } from '#lib/http.ts';
+import { ok } from '#lib/responses.ts';
+
+/** GET /health and GET /api/v1/health: liveness with a database check (503 when it is down). */
+export const handler = route({}, async function health() {
+  const database = await pingDatabase();
+  return ok({ status: 'ok', checks: { database }, version: config.APP_VERSION });
+});

@@ -1,0 +1,231 @@
+import middy, { type MiddlewareObj, type Request } from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type * as v from 'valibot';
+import { config } from './config.ts';
+import { AppError, isDatabaseUnavailable, serviceUnavailable } from './errors.ts';
+import { log } from './log.ts';
+import { type AnySchema, parseInput, parsePath } from './validation.ts';
+
+/**
+ * The one HTTP pipeline every route uses. A route declares what it needs (body, query and
+ * path schemas); the pipeline parses and validates the request, and turns whatever the
+ * handler returns or throws into the contract's envelope with the contract's headers.
+ */
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
+  // Responses carry per-user data and tokens: no shared or browser cache may keep them.
+  'Cache-Control': 'no-store',
+};
+
+type HttpRequest = Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
+type Out<S> = S extends AnySchema ? v.InferOutput<S> : undefined;
+
+export interface RouteOptions<B, Q, P> {
+  /** Schema of the JSON body; the route then requires `Content-Type: application/json`. */
+  body?: B;
+  /** With a body schema: an absent body is validated as `{}` instead of rejected. */
+  bodyOptional?: boolean;
+  query?: Q;
+  path?: P;
+}
+
+export interface RouteRequest<B, Q, P> {
+  body: B;
+  query: Q;
+  path: P;
+  event: APIGatewayProxyEvent;
+  context: Context;
+  requestId: string;
+  /** API Gateway's view of the client address; X-Forwarded-For is never trusted. */
+  ip: string;
+  userAgent: string | undefined;
+}
+
+export type RouteHandler<B, Q, P> = (
+  request: RouteRequest<B, Q, P>,
+) => Promise<APIGatewayProxyResult> | APIGatewayProxyResult;
+
+const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
+
+function errorResponse(error: AppError, requestId: string): APIGatewayProxyResult {
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json; charset=utf-8',
+    ...error.headers,
+  };
+  if (error.statusCode === 401) headers['WWW-Authenticate'] = 'Bearer';
+  const body = {
+    error: {
+      code: error.code,
+      message: error.expose ? error.message : 'An unexpected error occurred',
+      ...(error.details ? { details: error.details } : {}),
+      requestId,
+    },
+  };
+  return { statusCode: error.statusCode, headers, body: JSON.stringify(body) };
+}
+
+/** Maps what Middy's own middlewares throw (plain http errors) onto the contract's codes. */
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
+  if (status === 422 || status === 400) {
+    return new AppError('VALIDATION_ERROR', 'The request body is not valid JSON', {
+      details: [{ path: 'body', message: (error as Error).message }],
+    });
+  }
+  if (isDatabaseUnavailable(error)) return serviceUnavailable(error);
+  return new AppError('INTERNAL_ERROR', 'Unexpected error', { cause: error });
+}
+
+/** Error facts safe for logs: never a query's parameters (they hold hashes and emails). */
+function describeError(error: unknown): Record<string, unknown> {
+  const chain: Record<string, unknown>[] = [];
+  for (let current = error, depth = 0; current instanceof Error && depth < 4; depth++) {
+    const hasParams = 'params' in current;
+    chain.push({
+      name: current.name,
+      code: (current as { code?: unknown }).code,
+      message: hasParams ? 'query failed (parameters withheld)' : current.message,
+      stack: current.stack
+        ?.split('\n')
+        .filter((line) => line.trimStart().startsWith('at '))
+        .join('\n'),
+    });
+    current = current.cause;
+  }
+  return { error: chain };
+}
+
+/** Outermost step: timing, request id, security headers and the one log line per request. */
+function responseFinaliser(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  const startTimes = new WeakMap<object, number>();
+  const finalise = (request: HttpRequest) => {
+    const requestId = request.context.awsRequestId;
+    const response = request.response ?? errorResponse(toAppError(request.error), requestId);
+    response.headers = { ...response.headers, ...SECURITY_HEADERS, 'X-Request-Id': requestId };
+    // Responses differ by Origin whenever an allowlist exists, allowed origin or not.
+    if (config.CORS_ORIGINS.length > 0 && !response.headers.Vary) response.headers.Vary = 'Origin';
+    request.response = response;
+    const started = startTimes.get(request.event) ?? performance.now();
+    log.info('request', {
+      route: `${request.event.httpMethod} ${request.event.requestContext?.resourcePath ?? request.event.path}`,
+      status: response.statusCode,
+      latencyMs: Math.round((performance.now() - started) * 100) / 100,
+      requestId,
+    });
+  };
+  return {
+    before: function recordStart(request) {
+      startTimes.set(request.event, performance.now());
+    },
+    after: finalise,
+    onError: finalise,
+  };
+}
+
+/** Turns any thrown error into the contract's error envelope; unknown errors are logged in full. */
+function errorEnvelope(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    onError: function renderError(request) {
+      const error = toAppError(request.error);
+      const requestId = request.context.awsRequestId;
+      if (error.statusCode >= 500) {
+        log.error(error.code === 'INTERNAL_ERROR' ? 'unhandled error' : 'service unavailable', {
+          requestId,
+          ...describeError(request.error),
+        });
+      }
+      request.response = errorResponse(error, requestId);
+    },
+  };
+}
+
+/** Size and media-type checks that must happen before any JSON parsing. */
+function bodyGuard(optional: boolean): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    before: function guardBody(request) {
+      const { event } = request;
+      const raw = event.body ?? '';
+      const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64').length : Buffer.byteLength(raw);
+      if (bytes > MAX_BODY_BYTES) {
+        throw new AppError('PAYLOAD_TOO_LARGE', `The request body must be at most ${MAX_BODY_BYTES} bytes`);
+      }
+      if (bytes === 0) {
+        if (!optional) {
+          throw new AppError('VALIDATION_ERROR', 'A JSON request body is required', {
+            details: [{ path: 'body', message: 'is required' }],
+          });
+        }
+        event.body = '{}';
+        event.isBase64Encoded = false;
+        return;
+      }
+      if (!JSON_CONTENT_TYPE.test(event.headers['content-type'] ?? '')) {
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
+      }
+    },
+  };
+}
+
+/** Query parameters as single strings; a parameter given twice is ambiguous and rejected. */
+function singleValuedQuery(event: APIGatewayProxyEvent): Record<string, string> {
+  const query: Record<string, string> = { ...(event.queryStringParameters ?? {}) } as Record<string, string>;
+  for (const [key, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
+    if (values && values.length > 1) {
+      throw new AppError('VALIDATION_ERROR', 'The request is not valid', {
+        details: [{ path: key, message: 'must be given at most once' }],
+      });
+    }
+  }
+  return query;
+}
+
+const corsOptions = {
+  origins: config.CORS_ORIGINS,
+  methods: 'GET,POST,PATCH,DELETE,OPTIONS',
+  headers: 'Authorization,Content-Type,X-Api-Key',
+  exposeHeaders: 'Location,Retry-After,RateLimit-Limit,RateLimit-Remaining,RateLimit-Reset,X-Request-Id',
+  maxAge: 600,
+};
+
+/** Wraps a route's handler in the shared pipeline. */
+export function route<
+  B extends AnySchema | undefined = undefined,
+  Q extends AnySchema | undefined = undefined,
+  P extends AnySchema | undefined = undefined,
+>(options: RouteOptions<B, Q, P>, handler: RouteHandler<Out<B>, Out<Q>, Out<P>>) {
+  const pipeline = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(responseFinaliser())
+    .use(httpCors(corsOptions))
+    .use(errorEnvelope())
+    .use(httpHeaderNormalizer());
+  if (options.body) {
+    pipeline.use(bodyGuard(options.bodyOptional ?? false)).use(httpJsonBodyParser({ disableContentTypeCheck: true }));
+  }
+  return pipeline.handler(async function handleRoute(event, context) {
+    const path = options.path ? parsePath(options.path, event.pathParameters ?? {}) : undefined;
+    const query = options.query ? parseInput(options.query, singleValuedQuery(event), 'query') : undefined;
+    const body = options.body ? parseInput(options.body, event.body as unknown, 'body') : undefined;
+    return handler({
+      body: body as Out<B>,
+      query: query as Out<Q>,
+      path: path as Out<P>,
+      event,
+      context,
+      requestId: context.awsRequestId,
+      ip: event.requestContext?.identity?.sourceIp ?? 'unknown',
+      userAgent: event.headers['user-agent'],
+    });
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * `npm start`: the API on this machine, as a user meets it.
+ * Starts an embedded PostgreSQL unless DATABASE_URL is set, applies migrations, ensures the
+ * ADMIN_EMAIL admin, then runs serverless-offline with the real serverless.yml.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runMigrations } from '../db/migrate.ts';
+import { type EmbeddedDatabase, ensureDatabase, keptSecret, randomSecret, startEmbeddedPostgres } from './local-db.ts';
+import { freePort } from './ports.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dataDir = join(root, '.data');
+const started = performance.now();
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 1 || port > 65_535) fail('Invalid configuration: PORT must be a port number');
+
+let database: EmbeddedDatabase | undefined;
+let server: ChildProcess | undefined;
+let stopping = false;
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((resolve) => server?.once('exit', resolve));
+    server.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    server.kill('SIGKILL');
+  }
+  await database?.stop().catch(() => {});
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+// Last resort: never leave the server running without us.
+process.on('exit', () => server?.kill('SIGKILL'));
+
+if (!process.env.DATABASE_URL) {
+  const pgPort = Number(process.env.EMBEDDED_PG_PORT ?? 54_320);
+  const password = keptSecret(join(dataDir, 'pg-password'), randomSecret);
+  try {
+    database = await startEmbeddedPostgres({
+      dataDir: join(dataDir, 'postgres'),
+      port: pgPort,
+      persistent: true,
+      password,
+    });
+  } catch (error) {
+    fail(
+      `Could not start the embedded PostgreSQL on port ${pgPort} (set EMBEDDED_PG_PORT or DATABASE_URL): ${(error as Error).message}`,
+    );
+  }
+  process.env.DATABASE_URL = await ensureDatabase(database.adminUrl, 'taskapi');
+}
+// A local secret is generated once and kept, so tokens survive a restart.
+process.env.JWT_SECRET ??= keptSecret(join(dataDir, 'jwt-secret'), () => randomSecret(48));
+
+try {
+  // Importing the config module checks every variable once, as a Lambda cold start would.
+  await import('../lib/config.ts');
+} catch (error) {
+  await database?.stop();
+  fail((error as Error).message);
+}
+
+try {
+  await runMigrations(process.env.DATABASE_URL);
+} catch (error) {
+  await database?.stop();
+  fail(`Could not migrate the database: ${(error as Error).message}`);
+}
+
+if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) {
+  const { ensureAdmin } = await import('../lib/users.ts');
+  const { sql } = await import('../db/client.ts');
+  const outcome = await ensureAdmin(process.env.ADMIN_EMAIL, process.env.ADMIN_PASSWORD);
+  await sql.end({ timeout: 5 });
+  process.stdout.write(`Admin ${process.env.ADMIN_EMAIL}: ${outcome}\n`);
+}
+
+const require = createRequire(import.meta.url);
+const serverlessBin = join(require.resolve('serverless/package.json'), '..', 'bin', 'serverless.js');
+const lambdaPort = await freePort();
+server = spawn(
+  process.execPath,
+  [
+    serverlessBin,
+    'offline',
+    '--stage',
+    'local',
+    '--httpPort',
+    String(port),
+    '--lambdaPort',
+    String(lambdaPort),
+    '--host',
+    process.env.HOST ?? 'localhost',
+    '--noPrependStageInUrl',
+    '--localEnvironment',
+  ],
+  {
+    cwd: root,
+    // The functions answer CORS themselves, as they do behind API Gateway (see patches/).
+    env: { ...process.env, SERVERLESS_OFFLINE_NO_CORS: '1', SLS_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
+
+function relay(target: NodeJS.WriteStream) {
+  return (chunk: Buffer) => {
+    target.write(chunk);
+    if (chunk.toString().includes('Server ready')) {
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      process.stdout.write(
+        `\nAPI ready in ${seconds}s at http://localhost:${port}/api/v1 (health: http://localhost:${port}/api/v1/health)\n`,
+      );
+    }
+  };
+}
+server.stdout?.on('data', relay(process.stdout));
+server.stderr?.on('data', relay(process.stderr));
+server.on('exit', (code) => {
+  if (!stopping) {
+    process.stderr.write(`serverless-offline exited with code ${code}\n`);
+    void shutdown(code ?? 1);
+  }
+});

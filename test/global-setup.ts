@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { runMigrations } from '../db/migrate.ts';
+import { type EmbeddedDatabase, randomSecret, startEmbeddedPostgres } from '../scripts/local-db.ts';
+import { freePort } from '../scripts/ports.ts';
+import { createDatabase, databaseUrl, dropDatabase, uniqueName } from './helpers/databases.ts';
+import { TEST_ENV } from './helpers/env.ts';
+
+/**
+ * Once per `npm test`: a PostgreSQL server (TEST_DATABASE_URL / DATABASE_URL, else an
+ * embedded one in a temp folder), a migrated template database every test file copies, and
+ * the real local server (`npm start`'s script) for the end-to-end tests.
+ */
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    adminUrl: string;
+    templateDatabase: string;
+    serverUrl: string;
+    serverDatabaseUrl: string;
+  }
+}
+
+function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['scripts/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local server did not start:\n${output}`)), 60_000);
+    const watch = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('API ready')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout?.on('data', watch);
+    child.stderr?.on('data', watch);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`local server exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+export default async function setup(project: TestProject) {
+  let embedded: EmbeddedDatabase | undefined;
+  let serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (!serverUrl) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: mkdtempSync(join(tmpdir(), 'taskapi-test-pg-')),
+      port: await freePort(),
+      persistent: false,
+      password: randomSecret(),
+    });
+    serverUrl = embedded.adminUrl;
+  }
+  const adminUrl = databaseUrl(serverUrl, 'postgres');
+  const templateDatabase = uniqueName('taskapi_test_template');
+  await createDatabase(adminUrl, templateDatabase);
+  await runMigrations(databaseUrl(adminUrl, templateDatabase));
+
+  const serverDatabase = uniqueName('taskapi_test_e2e');
+  const serverDatabaseUrl = await createDatabase(adminUrl, serverDatabase, templateDatabase);
+  const port = await freePort();
+  const server = await startServer({
+    ...process.env,
+    ...TEST_ENV,
+    DATABASE_URL: serverDatabaseUrl,
+    PORT: String(port),
+  });
+
+  project.provide('adminUrl', adminUrl);
+  project.provide('templateDatabase', templateDatabase);
+  project.provide('serverUrl', `http://localhost:${port}`);
+  project.provide('serverDatabaseUrl', serverDatabaseUrl);
+
+  return async function teardown() {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+    await dropDatabase(adminUrl, serverDatabase);
+    await dropDatabase(adminUrl, templateDatabase);
+    await embedded?.stop();
+  };
+}

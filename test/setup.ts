@@ -1,0 +1,18 @@
+import { afterAll, inject } from 'vitest';
+import { createDatabase, dropDatabase, uniqueName } from './helpers/databases.ts';
+import { TEST_ENV } from './helpers/env.ts';
+
+/**
+ * Before each test file: a database of its own, copied from the migrated template, so
+ * files run in parallel and never see each other's rows. Dropped when the file ends.
+ */
+const adminUrl = inject('adminUrl');
+const name = uniqueName('taskapi_test');
+process.env.DATABASE_URL = await createDatabase(adminUrl, name, inject('templateDatabase'));
+Object.assign(process.env, TEST_ENV);
+
+afterAll(async () => {
+  const { sql } = await import('#db/client.ts');
+  await sql.end({ timeout: 1 });
+  await dropDatabase(adminUrl, name);
+});
