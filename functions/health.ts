@@ -4,7 +4,7 @@ import { route } from '#lib/http.ts';
 import { ok } from '#lib/responses.ts';
 
 /** GET /health and GET /api/v1/health: liveness with a database check (503 when it is down). */
-export const handler = route({}, async function health() {
+export const handler = route({ auth: 'none' }, async function health() {
   const database = await pingDatabase();
   return ok({ status: 'ok', checks: { database }, version: config.APP_VERSION });
 });

@@ -2,6 +2,6 @@ import { AppError } from '#lib/errors.ts';
 import { route } from '#lib/http.ts';
 
 /** Catch-all for paths and methods no route declares: the contract's 404, not the gateway's. */
-export const handler = route({}, function notFound({ event }) {
+export const handler = route({ auth: 'none' }, function notFound({ event }) {
   throw new AppError('ROUTE_NOT_FOUND', `No route for ${event.httpMethod} ${event.path}`);
 });

@@ -38,6 +38,8 @@ const EnvSchema = v.object({
   ),
   ACCESS_TOKEN_TTL: duration('15m'),
   REFRESH_TOKEN_TTL: duration('7d'),
+  // Absolute lifetime of a login: refreshing never extends a session past it.
+  SESSION_TTL: duration('30d'),
   LOG_LEVEL: v.optional(
     v.picklist(['debug', 'info', 'warn', 'error'], 'must be one of debug, info, warn, error'),
     'info',

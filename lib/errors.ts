@@ -86,16 +86,31 @@ const CONNECTION_CODES = new Set([
  */
 const UNAVAILABLE_SQLSTATE = /^(08|53|57|40)/;
 
-/** Whether an error (or any error in its cause chain) means the database is unavailable. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    if (typeof current !== 'object') return false;
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) {
-      return true;
-    }
-    if ((current as { name?: unknown }).name === 'TimeoutError') return true;
+/** The errors in a cause chain (Drizzle wraps the driver's error in `cause`). */
+function* causes(error: unknown): Generator<{ code?: unknown; name?: unknown }> {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    yield current as { code?: unknown; name?: unknown };
     current = (current as { cause?: unknown }).cause;
   }
+}
+
+/** Whether an error (or any error in its cause chain) means the database is unavailable. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (const { code, name } of causes(error)) {
+    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
+    if (name === 'TimeoutError') return true;
+  }
+  return false;
+}
+
+/** Whether a statement failed on a unique constraint (SQLSTATE 23505). */
+export function isUniqueViolation(error: unknown): boolean {
+  for (const { code } of causes(error)) if (code === '23505') return true;
+  return false;
+}
+
+/** Whether a statement failed on a foreign key (SQLSTATE 23503), e.g. its user was just deleted. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  for (const { code } of causes(error)) if (code === '23503') return true;
   return false;
 }

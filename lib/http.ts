@@ -4,6 +4,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as v from 'valibot';
+import { type AuthContext, type AuthLevel, authenticate } from './auth.ts';
 import { config } from './config.ts';
 import { AppError, isDatabaseUnavailable, serviceUnavailable } from './errors.ts';
 import { log } from './log.ts';
@@ -30,7 +31,9 @@ const SECURITY_HEADERS: Record<string, string> = {
 type HttpRequest = Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
 type Out<S> = S extends AnySchema ? v.InferOutput<S> : undefined;
 
-export interface RouteOptions<B, Q, P> {
+export interface RouteOptions<A extends AuthLevel, B, Q, P> {
+  /** none: public; user: a live session's bearer token; admin: and the ADMIN role. */
+  auth: A;
   /** Schema of the JSON body; the route then requires `Content-Type: application/json`. */
   body?: B;
   /** With a body schema: an absent body is validated as `{}` instead of rejected. */
@@ -39,7 +42,8 @@ export interface RouteOptions<B, Q, P> {
   path?: P;
 }
 
-export interface RouteRequest<B, Q, P> {
+export interface RouteRequest<A extends AuthLevel, B, Q, P> {
+  auth: A extends 'none' ? undefined : AuthContext;
   body: B;
   query: Q;
   path: P;
@@ -51,8 +55,8 @@ export interface RouteRequest<B, Q, P> {
   userAgent: string | undefined;
 }
 
-export type RouteHandler<B, Q, P> = (
-  request: RouteRequest<B, Q, P>,
+export type RouteHandler<A extends AuthLevel, B, Q, P> = (
+  request: RouteRequest<A, B, Q, P>,
 ) => Promise<APIGatewayProxyResult> | APIGatewayProxyResult;
 
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
@@ -201,10 +205,11 @@ const corsOptions = {
 
 /** Wraps a route's handler in the shared pipeline. */
 export function route<
+  A extends AuthLevel,
   B extends AnySchema | undefined = undefined,
   Q extends AnySchema | undefined = undefined,
   P extends AnySchema | undefined = undefined,
->(options: RouteOptions<B, Q, P>, handler: RouteHandler<Out<B>, Out<Q>, Out<P>>) {
+>(options: RouteOptions<A, B, Q, P>, handler: RouteHandler<A, Out<B>, Out<Q>, Out<P>>) {
   const pipeline = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .use(responseFinaliser())
     .use(httpCors(corsOptions))
@@ -214,10 +219,13 @@ export function route<
     pipeline.use(bodyGuard(options.bodyOptional ?? false)).use(httpJsonBodyParser({ disableContentTypeCheck: true }));
   }
   return pipeline.handler(async function handleRoute(event, context) {
+    // Authentication first: an anonymous caller learns nothing about ids or bodies.
+    const auth = options.auth === 'none' ? undefined : await authenticate(event, options.auth);
     const path = options.path ? parsePath(options.path, event.pathParameters ?? {}) : undefined;
     const query = options.query ? parseInput(options.query, singleValuedQuery(event), 'query') : undefined;
     const body = options.body ? parseInput(options.body, event.body as unknown, 'body') : undefined;
     return handler({
+      auth: auth as RouteRequest<A, unknown, unknown, unknown>['auth'],
       body: body as Out<B>,
       query: query as Out<Q>,
       path: path as Out<P>,

@@ -1,4 +1,5 @@
 import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import commonPasswords from './data/common-passwords.json' with { type: 'json' };
 
 /**
  * Argon2id at OWASP's minimum (19 MiB, 2 passes, 1 lane), set explicitly because the
@@ -12,6 +13,16 @@ export const ARGON2_OPTIONS = {
   parallelism: 1,
 } as const;
 
+/**
+ * The hash of a random password nobody knows, with the same parameters: logins for unknown
+ * emails verify against it so they cost as much as a wrong password for a real account.
+ */
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$rpC2wP+fGs9OelNAZ3JKZQ$MTukt7r7GNCcdsMjNAoQfEUlG5PkN8yaPlxqG/tgu6A';
+
+const COMMON = new Set<string>(commonPasswords);
+
+export const isCommonPassword = (password: string) => COMMON.has(password.toLowerCase());
+
 export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_OPTIONS);
 }
@@ -23,4 +34,10 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   } catch {
     return false;
   }
+}
+
+/** Spends the same time as a real verification and always fails. */
+export async function verifyAgainstDummy(password: string): Promise<false> {
+  await verifyPassword(DUMMY_HASH, password);
+  return false;
 }

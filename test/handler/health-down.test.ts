@@ -1,5 +1,5 @@
 import { createServer, type Socket } from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../scripts/ports.ts';
 import { invoke } from '../helpers/lambda.ts';
 
@@ -18,6 +18,7 @@ afterAll(() => {
 
 describe('GET /health with the database unreachable', () => {
   it('answers 503 SERVICE_UNAVAILABLE within 5 seconds', async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const started = Date.now();
 
     const reply = await invoke(handler);

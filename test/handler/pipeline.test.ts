@@ -9,17 +9,21 @@ import { invoke } from '../helpers/lambda.ts';
 // Small routes built with the real pipeline factory, one per behaviour under test.
 const echo = route(
   {
+    auth: 'none',
     body: v.strictObject({ title: text({ min: 1, max: 5, trim: true }), done: v.optional(v.boolean()) }),
   },
   ({ body }) => ok(body),
 );
-const optionalBody = route({ body: v.strictObject({ note: v.optional(v.string()) }), bodyOptional: true }, ({ body }) =>
-  ok(body),
+const optionalBody = route(
+  { auth: 'none', body: v.strictObject({ note: v.optional(v.string()) }), bodyOptional: true },
+  ({ body }) => ok(body),
 );
-const list = route({ query: v.strictObject(paginationQuery) }, ({ query }) => paginated([{ n: 1 }], 41, query));
-const byId = route({ path: idPath }, ({ path }) => ok({ id: path.id }));
+const list = route({ auth: 'none', query: v.strictObject(paginationQuery) }, ({ query }) =>
+  paginated([{ n: 1 }], 41, query),
+);
+const byId = route({ auth: 'none', path: idPath }, ({ path }) => ok({ id: path.id }));
 const thrower = (error: unknown) =>
-  route({}, () => {
+  route({ auth: 'none' }, () => {
     throw error;
   });
 
@@ -35,7 +39,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('success envelopes', () => {
   it('wraps data with a timestamp', async () => {
-    const reply = await invoke(route({}, () => ok({ a: 1 })));
+    const reply = await invoke(route({ auth: 'none' }, () => ok({ a: 1 })));
 
     expect(reply.status).toBe(200);
     expect(reply.body.data).toEqual({ a: 1 });
@@ -43,14 +47,14 @@ describe('success envelopes', () => {
   });
 
   it('answers 201 with a Location header', async () => {
-    const reply = await invoke(route({}, () => created({ id: 'x' }, '/api/v1/things/x')));
+    const reply = await invoke(route({ auth: 'none' }, () => created({ id: 'x' }, '/api/v1/things/x')));
 
     expect(reply.status).toBe(201);
     expect(reply.headers.location).toBe('/api/v1/things/x');
   });
 
   it('answers 204 with an empty body', async () => {
-    const reply = await invoke(route({}, () => noContent()));
+    const reply = await invoke(route({ auth: 'none' }, () => noContent()));
 
     expect(reply.status).toBe(204);
     expect(reply.raw).toBe('');
@@ -67,6 +71,7 @@ describe('error envelope', () => {
   const codes = Object.keys(ERROR_STATUS) as ErrorCode[];
 
   it.each(codes)('maps %s to its status with the request id', async (code) => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const reply = await invoke(thrower(new AppError(code, 'client message')));
 
     expect(reply.status).toBe(ERROR_STATUS[code]);
@@ -299,7 +304,7 @@ describe('query and path parameters', () => {
 
 describe('headers', () => {
   it('sets the security headers and request id on success and on error', async () => {
-    const success = await invoke(route({}, () => ok({})));
+    const success = await invoke(route({ auth: 'none' }, () => ok({})));
     const failure = await invoke(thrower(new AppError('RESOURCE_NOT_FOUND', 'nope')));
 
     for (const reply of [success, failure]) {
@@ -311,7 +316,7 @@ describe('headers', () => {
 
   it('echoes an allowed origin with Vary: Origin', async () => {
     const reply = await invoke(
-      route({}, () => ok({})),
+      route({ auth: 'none' }, () => ok({})),
       { headers: { Origin: 'https://app.example.test' } },
     );
 
@@ -321,7 +326,7 @@ describe('headers', () => {
 
   it('gives a refused origin no Access-Control-Allow-Origin', async () => {
     const reply = await invoke(
-      route({}, () => ok({})),
+      route({ auth: 'none' }, () => ok({})),
       { headers: { Origin: 'https://evil.example' } },
     );
 
