@@ -1,9 +1,13 @@
-import { eq, sql as raw } from 'drizzle-orm';
-import { db } from '#db/client.ts';
+import { and, asc, count, eq, sql as raw } from 'drizzle-orm';
+import { db, type Transaction } from '#db/client.ts';
 import { users } from '#db/schema.ts';
-import { AppError, isUniqueViolation } from './errors.ts';
+import type { AuthContext } from './auth.ts';
+import { AppError, isUniqueViolation, notFound } from './errors.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
-import { type ClientInfo, startSession, type Tokens } from './sessions.ts';
+import { type ClientInfo, revokeAllSessions, startSession, type Tokens } from './sessions.ts';
+import { contains, pageOffset } from './sql.ts';
+import type { Role } from './tokens.ts';
+import type { Pagination } from './validation.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -78,4 +82,99 @@ export async function ensureAdmin(email: string, password: string): Promise<'cre
     .values({ email: email.trim().toLowerCase(), passwordHash, role: 'ADMIN' })
     .onConflictDoNothing();
   return 'created';
+}
+
+export async function getUser(id: string): Promise<User> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  if (!row) throw notFound('User');
+  return toUser(row);
+}
+
+export interface ProfileChanges {
+  email?: string | undefined;
+  password?: string | undefined;
+  currentPassword: string;
+}
+
+/**
+ * PATCH /users/me: email and password changes need the current password. A new password ends
+ * every other session of the user, in the same transaction as the change.
+ */
+export async function updateProfile(caller: AuthContext, changes: ProfileChanges): Promise<User> {
+  const [row] = await db.select().from(users).where(eq(users.id, caller.userId));
+  if (!row) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
+  if (!(await verifyPassword(row.passwordHash, changes.currentPassword))) {
+    throw new AppError('INVALID_CREDENTIALS', 'The current password is not correct');
+  }
+  const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);
+  try {
+    return await db.transaction(async (tx) => {
+      const [updated] = await tx
+        .update(users)
+        .set({ email: changes.email, passwordHash, updatedAt: raw`now()` })
+        .where(eq(users.id, caller.userId))
+        .returning();
+      if (!updated) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
+      if (passwordHash) await revokeAllSessions(tx, caller.userId, 'password_change', caller.sessionId);
+      return toUser(updated);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw emailTaken();
+    throw error;
+  }
+}
+
+export interface UserListFilter extends Pagination {
+  q?: string | undefined;
+  role?: Role | undefined;
+}
+
+export async function listUsers(filter: UserListFilter): Promise<{ items: User[]; total: number }> {
+  const where = and(
+    filter.q ? contains(users.email, filter.q) : undefined,
+    filter.role ? eq(users.role, filter.role) : undefined,
+  );
+  const rows = await db
+    .select()
+    .from(users)
+    .where(where)
+    .orderBy(asc(users.createdAt), asc(users.id))
+    .limit(filter.pageSize)
+    .offset(pageOffset(filter.page, filter.pageSize));
+  const [counted] = await db.select({ total: count() }).from(users).where(where);
+  return { items: rows.map(toUser), total: counted?.total ?? 0 };
+}
+
+/**
+ * Locks every admin row, then checks that `userId` is not the last of them. Concurrent
+ * demotions or deletions queue on the locks and re-read the set, so two admins demoting each
+ * other at once leave one admin, never none.
+ */
+async function assertNotLastAdmin(tx: Transaction, userId: string): Promise<void> {
+  const admins = await tx.select({ id: users.id }).from(users).where(eq(users.role, 'ADMIN')).for('update');
+  if (admins.some((admin) => admin.id === userId) && admins.length <= 1) {
+    throw new AppError('LAST_ADMIN', 'This would leave no administrator');
+  }
+}
+
+/** PATCH /users/:id (admin): changes a role; the last admin cannot be demoted. */
+export async function setRole(id: string, role: Role): Promise<User> {
+  return db.transaction(async (tx) => {
+    if (role !== 'ADMIN') await assertNotLastAdmin(tx, id);
+    const [row] = await tx.update(users).set({ role, updatedAt: raw`now()` }).where(eq(users.id, id)).returning();
+    if (!row) throw notFound('User');
+    return toUser(row);
+  });
+}
+
+/**
+ * DELETE /users/:id (admin): one statement removes the user; tasks, sessions and refresh
+ * tokens go with it through ON DELETE CASCADE, so their tokens stop working at once.
+ */
+export async function deleteUser(id: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await assertNotLastAdmin(tx, id);
+    const deleted = await tx.delete(users).where(eq(users.id, id)).returning({ id: users.id });
+    if (deleted.length === 0) throw notFound('User');
+  });
 }
