@@ -2,9 +2,11 @@ import { config } from '#lib/config.ts';
 import { pingDatabase } from '#lib/health.ts';
 import { route } from '#lib/http.ts';
 import { ok } from '#lib/responses.ts';
+import type { Health } from '#lib/schemas/health.ts';
 
 /** GET /health and GET /api/v1/health: liveness with a database check (503 when it is down). */
 export const handler = route({ auth: 'none' }, async function health() {
   const database = await pingDatabase();
-  return ok({ status: 'ok', checks: { database }, version: config.APP_VERSION });
+  const health: Health = { status: 'ok', checks: { database }, version: config.APP_VERSION };
+  return ok(health);
 });

@@ -7,7 +7,9 @@ import type * as v from 'valibot';
 import { type AuthContext, type AuthLevel, authenticate } from './auth.ts';
 import { config } from './config.ts';
 import { AppError, isDatabaseUnavailable, serviceUnavailable } from './errors.ts';
+import { MAX_BODY_BYTES } from './limits.ts';
 import { log } from './log.ts';
+import type { ErrorEnvelope } from './schemas/envelopes.ts';
 import { type AnySchema, parseInput, parsePath } from './validation.ts';
 
 /**
@@ -16,7 +18,7 @@ import { type AnySchema, parseInput, parsePath } from './validation.ts';
  * handler returns or throws into the contract's envelope with the contract's headers.
  */
 
-export const MAX_BODY_BYTES = 64 * 1024;
+export { MAX_BODY_BYTES };
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
@@ -40,6 +42,11 @@ export interface RouteOptions<A extends AuthLevel, B, Q, P> {
   bodyOptional?: boolean;
   query?: Q;
   path?: P;
+  /**
+   * Replaces the default `default-src 'none'` policy, for the one route that serves a page
+   * (GET /docs); an API response never needs more.
+   */
+  contentSecurityPolicy?: string;
 }
 
 export interface RouteRequest<A extends AuthLevel, B, Q, P> {
@@ -67,7 +74,7 @@ function errorResponse(error: AppError, requestId: string): APIGatewayProxyResul
     ...error.headers,
   };
   if (error.statusCode === 401) headers['WWW-Authenticate'] = 'Bearer';
-  const body = {
+  const body: ErrorEnvelope = {
     error: {
       code: error.code,
       message: error.expose ? error.message : 'An unexpected error occurred',
@@ -112,12 +119,15 @@ function describeError(error: unknown): Record<string, unknown> {
 }
 
 /** Outermost step: timing, request id, security headers and the one log line per request. */
-function responseFinaliser(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+function responseFinaliser(contentSecurityPolicy?: string): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   const startTimes = new WeakMap<object, number>();
+  const securityHeaders = contentSecurityPolicy
+    ? { ...SECURITY_HEADERS, 'Content-Security-Policy': contentSecurityPolicy }
+    : SECURITY_HEADERS;
   const finalise = (request: HttpRequest) => {
     const requestId = request.context.awsRequestId;
     const response = request.response ?? errorResponse(toAppError(request.error), requestId);
-    response.headers = { ...response.headers, ...SECURITY_HEADERS, 'X-Request-Id': requestId };
+    response.headers = { ...response.headers, ...securityHeaders, 'X-Request-Id': requestId };
     // Responses differ by Origin whenever an allowlist exists, allowed origin or not.
     if (config.CORS_ORIGINS.length > 0 && !response.headers.Vary) response.headers.Vary = 'Origin';
     request.response = response;
@@ -203,6 +213,13 @@ const corsOptions = {
   maxAge: 600,
 };
 
+/** What each handler was declared with, so tests can hold the OpenAPI route table to it. */
+const declarations = new WeakMap<object, RouteOptions<AuthLevel, unknown, unknown, unknown>>();
+
+export function declaredOptions(handler: object): RouteOptions<AuthLevel, unknown, unknown, unknown> | undefined {
+  return declarations.get(handler);
+}
+
 /** Wraps a route's handler in the shared pipeline. */
 export function route<
   A extends AuthLevel,
@@ -211,14 +228,14 @@ export function route<
   P extends AnySchema | undefined = undefined,
 >(options: RouteOptions<A, B, Q, P>, handler: RouteHandler<A, Out<B>, Out<Q>, Out<P>>) {
   const pipeline = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
-    .use(responseFinaliser())
+    .use(responseFinaliser(options.contentSecurityPolicy))
     .use(httpCors(corsOptions))
     .use(errorEnvelope())
     .use(httpHeaderNormalizer());
   if (options.body) {
     pipeline.use(bodyGuard(options.bodyOptional ?? false)).use(httpJsonBodyParser({ disableContentTypeCheck: true }));
   }
-  return pipeline.handler(async function handleRoute(event, context) {
+  const wrapped = pipeline.handler(async function handleRoute(event, context) {
     // Authentication first: an anonymous caller learns nothing about ids or bodies.
     const auth = options.auth === 'none' ? undefined : await authenticate(event, options.auth);
     const path = options.path ? parsePath(options.path, event.pathParameters ?? {}) : undefined;
@@ -236,4 +253,6 @@ export function route<
       userAgent: event.headers['user-agent'],
     });
   });
+  declarations.set(wrapped, options);
+  return wrapped;
 }

@@ -31,6 +31,11 @@ export function paginated(items: unknown[], total: number, { page, pageSize }: P
   };
 }
 
+/** A body served as it is, outside the envelope: the OpenAPI document, the docs page. */
+export function document(body: string, contentType: string): APIGatewayProxyResult {
+  return { statusCode: 200, headers: { 'Content-Type': contentType }, body };
+}
+
 export function noContent(): APIGatewayProxyResult {
   return { statusCode: 204, headers: {}, body: '' };
 }

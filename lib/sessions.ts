@@ -3,6 +3,7 @@ import { db, type Transaction } from '#db/client.ts';
 import { refreshTokens, sessions, users } from '#db/schema.ts';
 import { config } from './config.ts';
 import { AppError, notFound } from './errors.ts';
+import type { Session, Tokens } from './schemas/auth.ts';
 import { hashRefreshToken, newRefreshToken, type Role, signAccessToken } from './tokens.ts';
 
 /**
@@ -13,14 +14,6 @@ import { hashRefreshToken, newRefreshToken, type Role, signAccessToken } from '.
 
 /** A spent refresh token presented again this soon is a retry or a second tab, not theft. */
 export const REUSE_GRACE_SECONDS = 10;
-
-export interface Tokens {
-  accessToken: string;
-  refreshToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-  refreshExpiresIn: number;
-}
 
 export interface ClientInfo {
   userAgent: string | undefined;
@@ -173,7 +166,7 @@ export async function revokeAllSessions(
     .where(and(live(userId), exceptSessionId ? raw`${sessions.id} <> ${exceptSessionId}` : undefined));
 }
 
-export async function listSessions(userId: string, currentSessionId: string) {
+export async function listSessions(userId: string, currentSessionId: string): Promise<Session[]> {
   const rows = await db
     .select({
       id: sessions.id,

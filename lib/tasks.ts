@@ -3,7 +3,7 @@ import { db } from '#db/client.ts';
 import { tasks } from '#db/schema.ts';
 import type { AuthContext } from './auth.ts';
 import { AppError, isForeignKeyViolation, notFound } from './errors.ts';
-import type { TaskSort } from './schemas/tasks.ts';
+import type { Task, TaskSort } from './schemas/tasks.ts';
 import { contains, pageOffset } from './sql.ts';
 import type { Pagination } from './validation.ts';
 
@@ -14,7 +14,8 @@ import type { Pagination } from './validation.ts';
 
 type TaskRow = typeof tasks.$inferSelect;
 
-export function toTask(row: TaskRow) {
+/** The public shape of a task (the Task schema). */
+export function toTask(row: TaskRow): Task {
   return {
     id: row.id,
     title: row.title,
@@ -25,8 +26,6 @@ export function toTask(row: TaskRow) {
     updatedAt: row.updatedAt.toISOString(),
   };
 }
-
-export type Task = ReturnType<typeof toTask>;
 
 /** The tasks this caller may touch by id: their own, or any for an admin. */
 const visibleTo = (viewer: AuthContext, id: string) =>

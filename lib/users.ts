@@ -4,15 +4,17 @@ import { users } from '#db/schema.ts';
 import type { AuthContext } from './auth.ts';
 import { AppError, isUniqueViolation, notFound } from './errors.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
-import { type ClientInfo, revokeAllSessions, startSession, type Tokens } from './sessions.ts';
+import type { Tokens } from './schemas/auth.ts';
+import type { User } from './schemas/users.ts';
+import { type ClientInfo, revokeAllSessions, startSession } from './sessions.ts';
 import { contains, pageOffset } from './sql.ts';
 import type { Role } from './tokens.ts';
 import type { Pagination } from './validation.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
-/** The public shape of a user: never the hash. */
-export function toUser(row: Pick<UserRow, 'id' | 'email' | 'role' | 'createdAt' | 'updatedAt'>) {
+/** The public shape of a user (the User schema): never the hash. */
+export function toUser(row: Pick<UserRow, 'id' | 'email' | 'role' | 'createdAt' | 'updatedAt'>): User {
   return {
     id: row.id,
     email: row.email,
@@ -21,8 +23,6 @@ export function toUser(row: Pick<UserRow, 'id' | 'email' | 'role' | 'createdAt' 
     updatedAt: row.updatedAt.toISOString(),
   };
 }
-
-export type User = ReturnType<typeof toUser>;
 
 const emailTaken = () => new AppError('EMAIL_ALREADY_EXISTS', 'An account with this email already exists');
 

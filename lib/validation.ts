@@ -13,31 +13,44 @@ const codePoints = (text: string) => {
 
 /**
  * A client string: no NUL (PostgreSQL text cannot hold it), no lone surrogates (they do
- * not survive UTF-8), length counted in Unicode code points as the contract says.
+ * not survive UTF-8), length counted in Unicode code points as the contract says. The
+ * metadata carries the same limits into the OpenAPI document: JSON Schema's minLength and
+ * maxLength count code points too.
  */
-export const text = (options: { min?: number; max: number; trim?: boolean }) =>
-  v.pipe(
+export const text = ({ min = 0, max, trim = false }: { min?: number; max: number; trim?: boolean }) => {
+  const base = v.pipe(
     v.string('must be a string'),
     v.check((value) => !value.includes('\u0000'), 'must not contain NUL characters'),
     v.check((value) => value.isWellFormed(), 'must be valid Unicode text'),
-    v.transform((value) => (options.trim ? value.trim() : value)),
-    v.check(
-      (value) => codePoints(value) >= (options.min ?? 0),
-      options.min === 1 ? 'must not be empty' : `must be at least ${options.min} characters`,
-    ),
-    v.check((value) => codePoints(value) <= options.max, `must be at most ${options.max} characters`),
   );
+  const atLeast = v.check(
+    (value: string) => codePoints(value) >= min,
+    min === 1 ? 'must not be empty' : `must be at least ${min} characters`,
+  );
+  const atMost = v.check((value: string) => codePoints(value) <= max, `must be at most ${max} characters`);
+  const limits = v.metadata<string, Record<string, number>>({ ...(min > 0 ? { minLength: min } : {}), maxLength: max });
+  return trim ? v.pipe(base, v.trim(), atLeast, atMost, limits) : v.pipe(base, atLeast, atMost, limits);
+};
 
 export const uuid = v.pipe(v.string(), v.uuid('must be a UUID'));
 
 /** A path id: anything that is not a UUID is simply not found. */
 export const idPath = v.object({ id: uuid });
 
+/**
+ * How a query parameter appears in the OpenAPI document: as the value a client serialises
+ * (an integer, a boolean) rather than the query-string text the pipe checks. It stands just
+ * before the pipe's first transform, where the document's conversion stops.
+ */
+export const documentedAs = <T>(jsonSchema: Record<string, unknown>) =>
+  v.metadata<T, { openapi: Record<string, unknown> }>({ openapi: jsonSchema });
+
 /** A whole number in a query string, within a range. */
 export const integerParam = (min: number, max: number, fallback: number) =>
   v.pipe(
     v.optional(v.string(), String(fallback)),
     v.regex(/^\d{1,9}$/, `must be a whole number from ${min} to ${max}`),
+    documentedAs<string>({ type: 'integer', minimum: min, maximum: max, default: fallback }),
     v.transform(Number),
     v.minValue(min, `must be a whole number from ${min} to ${max}`),
     v.maxValue(max, `must be a whole number from ${min} to ${max}`),
@@ -45,6 +58,7 @@ export const integerParam = (min: number, max: number, fallback: number) =>
 
 export const booleanParam = v.pipe(
   v.picklist(['true', 'false'], 'must be true or false'),
+  documentedAs<'true' | 'false'>({ type: 'boolean' }),
   v.transform((value) => value === 'true'),
 );
 

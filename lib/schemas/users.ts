@@ -1,20 +1,40 @@
 import * as v from 'valibot';
 import { paginationQuery, text } from '../validation.ts';
-import { email, givenPassword, newPassword } from './auth.ts';
+import { email, givenPassword, newPassword, Tokens } from './auth.ts';
+import { resourceId, timestamp } from './envelopes.ts';
 
-/** Request schemas of the user routes. */
+/** Request and response schemas of the user routes. */
 
 export const role = v.picklist(['USER', 'ADMIN'], 'must be USER or ADMIN');
 
 export const UpdateMeBody = v.pipe(
-  v.strictObject({ email: v.optional(email), password: v.optional(newPassword), currentPassword: givenPassword }),
+  v.strictObject({
+    email: v.optional(email),
+    password: v.optional(newPassword),
+    currentPassword: v.pipe(givenPassword, v.description('proves it is you')),
+  }),
   v.check((body) => body.email !== undefined || body.password !== undefined, 'must change email or password'),
+  v.description('at least one of email and password; a new password ends every other session'),
 );
 
 export const ListUsersQuery = v.strictObject({
   ...paginationQuery,
-  q: v.optional(text({ min: 1, max: 254, trim: true })),
+  q: v.optional(v.pipe(text({ min: 1, max: 254, trim: true }), v.description('text in the email, any case'))),
   role: v.optional(role),
 });
 
 export const UpdateUserBody = v.strictObject({ role });
+
+/** A user as the API shows it: never the password hash. */
+export const User = v.strictObject({
+  id: resourceId,
+  email: v.pipe(v.string(), v.email(), v.examples(['ada@example.com'])),
+  role,
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export type User = v.InferOutput<typeof User>;
+
+/** What register and login answer with: the account and its first tokens. */
+export const SignedIn = v.strictObject({ user: User, tokens: Tokens });
