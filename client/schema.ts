@@ -1,0 +1,1790 @@
+/**
+ * Generated from openapi.json by `npm run openapi` (openapi-typescript); do not edit.
+ */
+
+export interface paths {
+    "/api/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health check
+         * @description Liveness with a database check. With the database unreachable: 503 within 5 seconds.
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health check at the root path
+         * @description Liveness with a database check. With the database unreachable: 503 within 5 seconds.
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        get: operations["getHealthAtRoot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register an account
+         * @description Creates a `USER` account and signs it in: the answer holds its first token pair.
+         *
+         *     Rate limits: `RATE_LIMIT_REGISTER` (default `5/1h`, per client IP), `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in
+         * @description Starts a session. An unknown email and a wrong password get the same answer, in about the same time.
+         *
+         *     Rate limits: `RATE_LIMIT_LOGIN` (default `10/15m`, per client IP), `RATE_LIMIT_LOGIN_FAILURES` (default `5/15m`, per email, failed attempts only), `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh the tokens
+         * @description Spends the refresh token and issues a new pair. The same token again within 10 seconds (a retry, a second tab) gets a new pair too; later, it counts as theft and the whole session is revoked (401 `TOKEN_INVALID`).
+         *
+         *     Rate limits: `RATE_LIMIT_REFRESH` (default `30/15m`, per client IP), `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out
+         * @description Ends the caller's session at once, and the session of the given refresh token if it is the caller's. The body is optional.
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out everywhere
+         * @description Ends every session of the caller, this one included.
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        post: operations["logoutAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List my sessions
+         * @description The caller's live sessions, most recently used first; `current` marks this one.
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        get: operations["listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End one of my sessions
+         * @description Another user's session, or one that already ended, is not found.
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        delete: operations["endSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get my profile
+         * @description Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change my email or password
+         * @description Needs the current password (401 `INVALID_CREDENTIALS` when wrong). A new password ends every other session of the account.
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List users (admin)
+         * @description Admins only. Oldest first. `q` matches the email, `role` filters.
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        get: operations["listUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a user (admin)
+         * @description Admins only. Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a user (admin)
+         * @description Admins only. The user's tasks and sessions go with it; their tokens stop working at once. Deleting the last admin is refused (409 `LAST_ADMIN`).
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a user's role (admin)
+         * @description Admins only. Demoting the last admin is refused (409 `LAST_ADMIN`).
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tasks
+         * @description The caller's tasks, paginated, filtered and sorted. Admins may list one user's tasks (`userId`) or everyone's (`scope=all`, not combined with `userId`); anyone else using either gets 403.
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        get: operations["listTasks"];
+        put?: never;
+        /**
+         * Create a task
+         * @description Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        post: operations["createTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a task
+         * @description Another user's task is not found (404, never 403); admins can read any task.
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        get: operations["getTask"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a task
+         * @description Admins can delete any task.
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        delete: operations["deleteTask"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a task
+         * @description Changes only the given fields; `description: null` clears it. Admins can change any task.
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        patch: operations["updateTask"];
+        trace?: never;
+    };
+    "/api/v1/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This OpenAPI document
+         * @description Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        get: operations["getOpenApiDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * API reference (HTML)
+         * @description This reference as a self-contained page: it loads nothing from other sites.
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         */
+        get: operations["getDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        User: {
+            /**
+             * Format: uuid
+             * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+             */
+            id: string;
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email: string;
+            /** @enum {string} */
+            role: "USER" | "ADMIN";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC timestamp
+             * @example 2026-01-31T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC timestamp
+             * @example 2026-01-31T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        Task: {
+            /**
+             * Format: uuid
+             * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+             */
+            id: string;
+            /** @example Buy milk */
+            title: string;
+            /** @example 2 litres, semi-skimmed */
+            description: string | null;
+            completed: boolean;
+            /**
+             * Format: uuid
+             * @description the owner
+             * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+             */
+            userId: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC timestamp
+             * @example 2026-01-31T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC timestamp
+             * @example 2026-01-31T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        Tokens: {
+            /** @description a JWT; send it as `Authorization: Bearer <accessToken>` */
+            accessToken: string;
+            /**
+             * @description opaque; spend it once at POST /api/v1/auth/refresh for a new pair
+             * @example Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg
+             */
+            refreshToken: string;
+            /** @constant */
+            tokenType: "Bearer";
+            /**
+             * @description seconds until the access token expires
+             * @example 900
+             */
+            expiresIn: number;
+            /**
+             * @description seconds until the refresh token expires
+             * @example 604800
+             */
+            refreshExpiresIn: number;
+        };
+        Session: {
+            /**
+             * Format: uuid
+             * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC timestamp
+             * @example 2026-01-31T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC timestamp
+             * @example 2026-01-31T09:30:00.000Z
+             */
+            lastUsedAt: string;
+            /**
+             * Format: date-time
+             * @description the absolute end of the session; refreshing never extends it
+             * @example 2026-01-31T09:30:00.000Z
+             */
+            expiresAt: string;
+            /** @example Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) */
+            userAgent: string | null;
+            /** @example 203.0.113.10 */
+            ip: string | null;
+            /** @description whether this is the session of the calling access token */
+            current: boolean;
+        };
+        SignedIn: {
+            user: components["schemas"]["User"];
+            tokens: components["schemas"]["Tokens"];
+        };
+        Refreshed: {
+            tokens: components["schemas"]["Tokens"];
+        };
+        Health: {
+            /** @constant */
+            status: "ok";
+            checks: {
+                /** @constant */
+                database: "ok";
+            };
+            /** @example 0.1.0 */
+            version: string;
+        };
+        Meta: {
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC timestamp
+             * @example 2026-01-31T09:30:00.000Z
+             */
+            timestamp: string;
+        };
+        PageMeta: {
+            /**
+             * @description items matching the query, on every page
+             * @example 42
+             */
+            total: number;
+            /**
+             * @description this page, from 1
+             * @example 1
+             */
+            page: number;
+            /**
+             * @description items per page
+             * @example 20
+             */
+            pageSize: number;
+            /**
+             * @description pages in all; a page past the end is empty
+             * @example 3
+             */
+            totalPages: number;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC timestamp
+             * @example 2026-01-31T09:30:00.000Z
+             */
+            timestamp: string;
+        };
+        ErrorDetail: {
+            /**
+             * @description the field or parameter, e.g. `title`, or `body`
+             * @example title
+             */
+            path: string;
+            /** @example must not be empty */
+            message: string;
+        };
+        Error: {
+            error: {
+                /** @enum {string} */
+                code: "VALIDATION_ERROR" | "AUTHENTICATION_REQUIRED" | "INVALID_CREDENTIALS" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INSUFFICIENT_PERMISSIONS" | "RESOURCE_NOT_FOUND" | "ROUTE_NOT_FOUND" | "EMAIL_ALREADY_EXISTS" | "LAST_ADMIN" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+                /** @description for people; 5xx messages are generic */
+                message: string;
+                /** @description one entry per problem, for VALIDATION_ERROR */
+                details?: components["schemas"]["ErrorDetail"][];
+                /** @description equals the X-Request-Id response header */
+                requestId: string;
+            };
+        };
+        RegisterRequest: {
+            /**
+             * Format: email
+             * @description trimmed and lower-cased; unique regardless of case
+             * @example ada@example.com
+             */
+            email: string;
+            /**
+             * @description 8 to 128 characters, any characters, never trimmed; one of the 10,000 most common passwords is refused
+             * @example correct horse battery staple
+             */
+            password: string;
+        };
+        LoginRequest: {
+            /**
+             * Format: email
+             * @description trimmed and lower-cased; unique regardless of case
+             * @example ada@example.com
+             */
+            email: string;
+            /** @example correct horse battery staple */
+            password: string;
+        };
+        RefreshRequest: {
+            /** @description the refreshToken of the latest token pair */
+            refreshToken: string;
+        };
+        LogoutRequest: {
+            /** @description the refreshToken of the latest token pair */
+            refreshToken?: string;
+        };
+        /** @description at least one of email and password; a new password ends every other session */
+        UpdateMeRequest: {
+            /**
+             * Format: email
+             * @description trimmed and lower-cased; unique regardless of case
+             * @example ada@example.com
+             */
+            email?: string;
+            /**
+             * @description 8 to 128 characters, any characters, never trimmed; one of the 10,000 most common passwords is refused
+             * @example correct horse battery staple
+             */
+            password?: string;
+            /**
+             * @description proves it is you
+             * @example correct horse battery staple
+             */
+            currentPassword: string;
+        };
+        UpdateUserRequest: {
+            /** @enum {string} */
+            role: "USER" | "ADMIN";
+        };
+        CreateTaskRequest: {
+            /**
+             * @description trimmed
+             * @example Buy milk
+             */
+            title: string;
+            /**
+             * @description `null` for none; on update, `null` clears it
+             * @default null
+             * @example 2 litres, semi-skimmed
+             */
+            description?: string | null;
+            /** @default false */
+            completed?: boolean;
+        };
+        /** @description only the given fields change; at least one is required */
+        UpdateTaskRequest: {
+            /**
+             * @description trimmed
+             * @example Buy milk
+             */
+            title?: string;
+            /**
+             * @description `null` for none; on update, `null` clears it
+             * @example 2 litres, semi-skimmed
+             */
+            description?: string | null;
+            completed?: boolean;
+        };
+    };
+    responses: {
+        /** @description `AUTHENTICATION_REQUIRED`: no bearer token; `INVALID_CREDENTIALS`: wrong email or password (one answer for both); `TOKEN_EXPIRED`: the token is past its expiry; `TOKEN_INVALID`: malformed, tampered, revoked or spent token, ended session or deleted account */
+        AuthenticationRequiredOrInvalidCredentialsOrTokenExpiredOrTokenInvalid: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "AUTHENTICATION_REQUIRED" | "INVALID_CREDENTIALS" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `AUTHENTICATION_REQUIRED`: no bearer token; `TOKEN_EXPIRED`: the token is past its expiry; `TOKEN_INVALID`: malformed, tampered, revoked or spent token, ended session or deleted account */
+        AuthenticationRequiredOrTokenExpiredOrTokenInvalid: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "AUTHENTICATION_REQUIRED" | "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `EMAIL_ALREADY_EXISTS`: the email is taken (case-insensitive) */
+        EmailAlreadyExists: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "EMAIL_ALREADY_EXISTS";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `INSUFFICIENT_PERMISSIONS`: the role cannot do this */
+        InsufficientPermissions: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "INSUFFICIENT_PERMISSIONS";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `INTERNAL_ERROR`: an unexpected error (logged with the request id; the message is generic) */
+        InternalError: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `INVALID_CREDENTIALS`: wrong email or password (one answer for both) */
+        InvalidCredentials: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "INVALID_CREDENTIALS";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `LAST_ADMIN`: the change would leave no administrator */
+        LastAdmin: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "LAST_ADMIN";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `PAYLOAD_TOO_LARGE`: the body is over 64 KiB */
+        PayloadTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `RATE_LIMIT_EXCEEDED`: a rate limit was hit; wait `Retry-After` seconds */
+        RateLimitExceeded: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
+                /** @description Requests allowed in the current window of the tightest limit that applies. */
+                "RateLimit-Limit": number;
+                /** @description Requests left in the current window. */
+                "RateLimit-Remaining": number;
+                /** @description Seconds until the current window ends. */
+                "RateLimit-Reset": number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "RATE_LIMIT_EXCEEDED";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `RESOURCE_NOT_FOUND`: no such entity, or not visible to the caller (also for an id that is not a UUID) */
+        ResourceNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "RESOURCE_NOT_FOUND";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `SERVICE_UNAVAILABLE`: the database is unreachable or overloaded; retry later */
+        ServiceUnavailable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `TOKEN_EXPIRED`: the token is past its expiry; `TOKEN_INVALID`: malformed, tampered, revoked or spent token, ended session or deleted account */
+        TokenExpiredOrTokenInvalid: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "TOKEN_EXPIRED" | "TOKEN_INVALID";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `UNSUPPORTED_MEDIA_TYPE`: a body without `Content-Type: application/json` */
+        UnsupportedMediaType: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `VALIDATION_ERROR`: a field, the JSON or a query parameter is not valid; `details` names each problem */
+        ValidationError: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "VALIDATION_ERROR";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+    };
+    parameters: never;
+    requestBodies: never;
+    headers: {
+        /** @description The request id; error bodies repeat it as `requestId`. Quote it when reporting a problem. */
+        "X-Request-Id": string;
+        /** @description Requests allowed in the current window of the tightest limit that applies. */
+        "RateLimit-Limit": number;
+        /** @description Requests left in the current window. */
+        "RateLimit-Remaining": number;
+        /** @description Seconds until the current window ends. */
+        "RateLimit-Reset": number;
+        /** @description Seconds to wait before trying again. */
+        "Retry-After": number;
+        /** @description The URL of the created resource, e.g. `/api/v1/tasks/{id}`. */
+        Location: string;
+        /** @description Always `Bearer`. */
+        "WWW-Authenticate": "Bearer";
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The API and its database answer. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Health"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getHealthAtRoot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The API and its database answer. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Health"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterRequest"];
+            };
+        };
+        responses: {
+            /** @description The account and its tokens; `Location` is the profile. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    Location: components["headers"]["Location"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SignedIn"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            409: components["responses"]["EmailAlreadyExists"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description The account and a new token pair. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SignedIn"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["InvalidCredentials"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description A new token pair. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Refreshed"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["TokenExpiredOrTokenInvalid"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LogoutRequest"];
+            };
+        };
+        responses: {
+            /** @description Logged out. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    logoutAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every session ended. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The live sessions. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Session"][];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    endSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A value that is not a UUID is simply not found (404). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session ended. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            404: components["responses"]["ResourceNotFound"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's account. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["User"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMeRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated account. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["User"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["AuthenticationRequiredOrInvalidCredentialsOrTokenExpiredOrTokenInvalid"];
+            409: components["responses"]["EmailAlreadyExists"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description text in the email, any case */
+                q?: string;
+                role?: "USER" | "ADMIN";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of users. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["User"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            403: components["responses"]["InsufficientPermissions"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A value that is not a UUID is simply not found (404). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["User"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            403: components["responses"]["InsufficientPermissions"];
+            404: components["responses"]["ResourceNotFound"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A value that is not a UUID is simply not found (404). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user is gone. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            403: components["responses"]["InsufficientPermissions"];
+            404: components["responses"]["ResourceNotFound"];
+            409: components["responses"]["LastAdmin"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A value that is not a UUID is simply not found (404). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated user. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["User"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            403: components["responses"]["InsufficientPermissions"];
+            404: components["responses"]["ResourceNotFound"];
+            409: components["responses"]["LastAdmin"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listTasks: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                completed?: boolean;
+                /** @description text in the title or description, any case */
+                q?: string;
+                /** @description a leading `-` sorts descending */
+                sort?: "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "title" | "-title";
+                /** @description admins only: this user’s tasks */
+                userId?: string;
+                /** @description admins only: everyone’s tasks */
+                scope?: "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of tasks. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Task"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            403: components["responses"]["InsufficientPermissions"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The new task; `Location` is its URL. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    Location: components["headers"]["Location"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Task"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A value that is not a UUID is simply not found (404). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Task"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            404: components["responses"]["ResourceNotFound"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A value that is not a UUID is simply not found (404). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task is gone. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            404: components["responses"]["ResourceNotFound"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A value that is not a UUID is simply not found (404). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated task. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Task"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            404: components["responses"]["ResourceNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getOpenApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI 3.1 document of this API. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        openapi: "3.1.0";
+                        info: Record<string, never>;
+                        paths: Record<string, never>;
+                    };
+                };
+            };
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getDocs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+}
