@@ -21,7 +21,7 @@ describe('GET /health with the database unreachable', () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const started = Date.now();
 
-    const reply = await invoke(handler);
+    const reply = await invoke(handler, { resource: '/api/v1/health' });
 
     expect(Date.now() - started).toBeLessThan(5000);
     expect(reply.status).toBe(503);

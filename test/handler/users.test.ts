@@ -15,7 +15,13 @@ import { invoke } from '../helpers/lambda.ts';
 const patchMe = (user: Registered, body: unknown) =>
   invoke(updateMe, { method: 'PATCH', headers: bearer(user.accessToken), body });
 const setRole = (admin: Registered, id: string, role: string, handler = updateUser) =>
-  invoke(handler, { method: 'PATCH', headers: bearer(admin.accessToken), pathParameters: { id }, body: { role } });
+  invoke(handler, {
+    method: 'PATCH',
+    resource: '/api/v1/users/{id}',
+    headers: bearer(admin.accessToken),
+    pathParameters: { id },
+    body: { role },
+  });
 const remove = (admin: Registered, id: string) =>
   invoke(deleteUser, { method: 'DELETE', headers: bearer(admin.accessToken), pathParameters: { id } });
 const signIn = async (email: string, password: string) =>

@@ -1,7 +1,11 @@
 import { inject } from 'vitest';
+import { checkContract } from './contract.ts';
 import type { Reply } from './lambda.ts';
 
-/** HTTP calls to the real local server started by the global setup. */
+/**
+ * HTTP calls to the real local server started by the global setup. Every response must
+ * match openapi.json (see contract.ts), or the call throws.
+ */
 
 export const baseUrl = () => inject('serverUrl');
 
@@ -25,5 +29,18 @@ export async function call(
   } catch {
     parsed = undefined;
   }
-  return { status: response.status, headers: Object.fromEntries(response.headers), body: parsed, raw };
+  const reply = { status: response.status, headers: Object.fromEntries(response.headers), body: parsed, raw };
+  checkContract({ method, path }, reply);
+  return reply;
+}
+
+/** A fetch for the typed client that holds every response to openapi.json, as call() does. */
+export async function checkedFetch(request: Request): Promise<Response> {
+  const response = await fetch(request);
+  const url = new URL(request.url);
+  checkContract(
+    { method: request.method, path: `${url.pathname}${url.search}` },
+    { status: response.status, headers: Object.fromEntries(response.headers), raw: await response.clone().text() },
+  );
+  return response;
 }

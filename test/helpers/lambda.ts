@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ROUTES, type RouteSpec } from '#lib/openapi/routes.ts';
+import { checkContract } from './contract.ts';
 
 /** Realistic API Gateway REST (v1) proxy events and Lambda contexts for handler tests. */
 
@@ -15,6 +17,11 @@ export interface EventOptions {
   /** An object is sent as JSON with a JSON content type; a string is sent as is. */
   body?: unknown;
   sourceIp?: string;
+  /**
+   * `false` skips the contract check, for the ad-hoc routes a pipeline test builds itself:
+   * the document describes only the real functions.
+   */
+  contract?: false;
 }
 
 export function apiEvent(options: EventOptions = {}): APIGatewayProxyEvent {
@@ -112,12 +119,78 @@ export interface Reply {
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-/** Invokes a handler as Lambda would and returns the response with headers lower-cased. */
+let routesByHandler: Map<unknown, RouteSpec[]> | undefined;
+
+/**
+ * The routes a handler serves, found by importing every function of the route table once
+ * (lazily, so a test can set up its environment before any function loads).
+ */
+async function routesOf(handler: Handler): Promise<RouteSpec[]> {
+  if (!routesByHandler) {
+    const map = new Map<unknown, RouteSpec[]>();
+    for (const route of ROUTES) {
+      const module = (await import(`../../functions/${route.function}.ts`)) as { handler: unknown };
+      map.set(module.handler, [...(map.get(module.handler) ?? []), route]);
+    }
+    routesByHandler = map;
+  }
+  return routesByHandler.get(handler) ?? [];
+}
+
+/**
+ * The route an invocation exercises: the handler's own, narrowed by the given method and
+ * resource. The event then carries that route's method and resource, as API Gateway's would.
+ */
+async function routeFor(handler: Handler, options: EventOptions): Promise<RouteSpec> {
+  // A second instance of a function's module (vi.resetModules) is known by its resource.
+  const own = (await routesOf(handler)).length > 0 ? await routesOf(handler) : options.resource ? ROUTES : [];
+  if (own.length === 0) {
+    throw new Error(
+      'invoke(): not a function of lib/openapi/routes.ts: pass its resource for a second module instance, ' +
+        'or { contract: false } for an ad-hoc route',
+    );
+  }
+  const matching = own.filter(
+    (route) =>
+      (options.resource === undefined || route.path === options.resource) &&
+      (options.method === undefined || route.method === options.method.toUpperCase()),
+  );
+  const describe = (routes: RouteSpec[]) => routes.map((route) => `${route.method} ${route.path}`).join(', ');
+  if (matching.length !== 1 || !matching[0]) {
+    throw new Error(
+      `invoke(): ${options.method ?? 'any method'} ${options.resource ?? 'any resource'} picks ${matching.length} of this handler's routes (${describe(own)}); pass method and resource`,
+    );
+  }
+  return matching[0];
+}
+
+const fill = (template: string, parameters: Record<string, string> = {}) =>
+  template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(parameters[name] ?? `{${name}}`));
+
+/**
+ * Invokes a handler as Lambda would and returns the response with headers lower-cased. The
+ * response must match openapi.json for the handler's route, or the call throws.
+ */
 export async function invoke(handler: Handler, options: EventOptions = {}): Promise<Reply> {
-  const result = await handler(apiEvent(options), lambdaContext());
+  const route = options.contract === false ? undefined : await routeFor(handler, options);
+  const eventOptions = route
+    ? {
+        ...options,
+        method: route.method,
+        resource: route.path,
+        path: options.path ?? fill(route.path, options.pathParameters),
+      }
+    : options;
+  const result = await handler(apiEvent(eventOptions), lambdaContext());
   const headers = Object.fromEntries(
     Object.entries(result.headers ?? {}).map(([key, value]) => [key.toLowerCase(), String(value)]),
   );
   const raw = result.body ?? '';
-  return { status: result.statusCode, headers, body: raw ? JSON.parse(raw) : undefined, raw };
+  if (route)
+    checkContract(
+      { method: route.method, path: eventOptions.path ?? route.path, template: route.path },
+      { status: result.statusCode, headers, raw },
+    );
+  const json = raw !== '' && /^application\/json\b/.test(headers['content-type'] ?? '');
+  return { status: result.statusCode, headers, body: json ? JSON.parse(raw) : undefined, raw };
 }

@@ -1,0 +1,178 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { declaredOptions } from '#lib/http.ts';
+import page from '#lib/openapi/docs-page.json' with { type: 'json' };
+import { ROUTES } from '#lib/openapi/routes.ts';
+import { handler as docs } from '../../functions/docs.ts';
+import { handler as openapi } from '../../functions/openapi.ts';
+import { staleGenerated } from '../../scripts/openapi.ts';
+import { checkContract, documentedExamples } from '../helpers/contract.ts';
+import { invoke } from '../helpers/lambda.ts';
+
+const root = new URL('../../', import.meta.url);
+const committed = JSON.parse(readFileSync(new URL('openapi.json', root), 'utf8'));
+
+interface HttpEvent {
+  http: { method: string; path: string };
+}
+const serverless = parse(readFileSync(new URL('serverless.yml', root), 'utf8')) as {
+  functions: Record<string, { events: HttpEvent[] }>;
+};
+const httpEvents = Object.entries(serverless.functions).flatMap(([name, fn]) =>
+  fn.events.map(({ http }) => ({ function: name, method: http.method.toUpperCase(), path: `/${http.path}` })),
+);
+
+describe('the route table', () => {
+  it('lists exactly the routes of serverless.yml, each with its function', () => {
+    // Preflight (OPTIONS) and the catch-all 404 are the same on every path; they are checked below.
+    const served = httpEvents
+      .filter((event) => event.method !== 'OPTIONS' && event.function !== 'not-found')
+      .map((event) => `${event.method} ${event.path} ${event.function}`)
+      .sort();
+    const documented = ROUTES.map((route) => `${route.method} ${route.path} ${route.function}`).sort();
+
+    expect(documented).toEqual(served);
+  });
+
+  it('has a preflight for every documented path', () => {
+    const preflights = httpEvents.filter((event) => event.method === 'OPTIONS').map((event) => event.path);
+
+    expect([...new Set(preflights)].sort()).toEqual([...new Set(ROUTES.map((route) => route.path))].sort());
+  });
+
+  it.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s declares the same auth and schema objects as its function',
+    async (_, route) => {
+      const { handler } = await import(`../../functions/${route.function}.ts`);
+
+      const declared = declaredOptions(handler);
+
+      expect(declared?.auth).toBe(route.request.auth);
+      expect(declared?.body).toBe(route.request.body);
+      expect(declared?.bodyOptional).toBe(route.request.bodyOptional);
+      expect(declared?.query).toBe(route.request.query);
+      expect(declared?.path).toBe(route.request.path);
+    },
+  );
+});
+
+describe('openapi.json', () => {
+  it('is what the route table and schemas generate, with the docs page and client types', async () => {
+    const stale = await staleGenerated();
+
+    expect(stale, `Out of date: ${stale.join(', ')}. Run \`npm run openapi\` and commit the result.`).toEqual([]);
+  });
+
+  it('is a valid OpenAPI 3.1 document by Redocly lint', () => {
+    const require = createRequire(import.meta.url);
+    const cli = require.resolve('@redocly/cli/bin/cli.js');
+
+    const lint = spawnSync(
+      process.execPath,
+      // localhost is a real server here, and the Error schema is for clients (one type for every error body).
+      [cli, 'lint', 'openapi.json', '--skip-rule', 'no-server-example.com', '--skip-rule', 'no-unused-components'],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, REDOCLY_TELEMETRY: 'off', NO_COLOR: '1' } },
+    );
+
+    expect(lint.status, lint.stdout + lint.stderr).toBe(0);
+    expect(lint.stdout + lint.stderr).not.toMatch(/warning/i);
+  });
+
+  it('has examples that match their schemas', () => {
+    const examples = documentedExamples();
+
+    expect(examples.length).toBeGreaterThan(10);
+    expect(examples.filter((example) => !example.valid)).toEqual([]);
+  });
+
+  it('documents every route with its error statuses, the error envelope and rate limits', () => {
+    for (const route of ROUTES) {
+      const operation = committed.paths[route.path][route.method.toLowerCase()];
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['429', '500', '503']));
+      if (route.request.auth !== 'none') expect(operation.responses['401']).toBeDefined();
+      if (route.request.body)
+        expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['400', '413', '415']));
+      expect(operation.description).toContain('RATE_LIMIT_API');
+    }
+    const tooMany = committed.components.responses.RateLimitExceeded.headers;
+    expect(tooMany['Retry-After']).toEqual({ $ref: '#/components/headers/Retry-After' });
+    expect(committed.components.headers['Retry-After'].required).toBe(true);
+    for (const name of ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']) {
+      expect(tooMany[name].required).toBe(true);
+    }
+  });
+});
+
+describe('GET /api/v1/openapi.json', () => {
+  it('serves the committed document', async () => {
+    const reply = await invoke(openapi);
+
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(reply.body).toEqual(committed);
+  });
+});
+
+describe('GET /docs', () => {
+  it('serves the built page with a policy for exactly its inline scripts and styles', async () => {
+    const reply = await invoke(docs);
+
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(reply.raw).toBe(page.html);
+    expect(reply.headers['content-security-policy']).toBe(page.contentSecurityPolicy);
+    expect(page.contentSecurityPolicy).toMatch(/^default-src 'none'; script-src 'sha256-/);
+    expect(page.contentSecurityPolicy).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
+    expect(reply.headers['x-frame-options']).toBe('DENY');
+  });
+});
+
+describe('the contract check', () => {
+  const request = { method: 'GET', path: '/api/v1/users/me' };
+  const user = {
+    id: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    email: 'ada@example.com',
+    role: 'USER',
+    createdAt: '2026-01-31T09:30:00.000Z',
+    updatedAt: '2026-01-31T09:30:00.000Z',
+  };
+  const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'r-1', ...headers },
+    raw: JSON.stringify(body),
+  });
+  const envelope = (data: unknown) => ({ data, meta: { timestamp: '2026-01-31T09:30:00.000Z' } });
+
+  it('accepts a response as documented', () => {
+    expect(() => checkContract(request, answer(200, envelope(user)))).not.toThrow();
+  });
+
+  it('rejects a field the document does not have, such as a leaked hash', () => {
+    const leaky = answer(200, envelope({ ...user, passwordHash: '$argon2id$...' }));
+
+    expect(() => checkContract(request, leaky)).toThrow(/must NOT have additional properties/);
+  });
+
+  it('rejects an undocumented status, a missing header and another content type', () => {
+    const error = { error: { code: 'LAST_ADMIN', message: 'x', requestId: 'r-1' } };
+
+    expect(() => checkContract(request, answer(409, error))).toThrow(/status 409 is not documented/);
+    expect(() => checkContract(request, { ...answer(200, envelope(user)), headers: {} })).toThrow(
+      /X-Request-Id is missing/,
+    );
+    expect(() => checkContract(request, answer(200, envelope(user), { 'content-type': 'text/plain' }))).toThrow(
+      /content type "text\/plain"/,
+    );
+  });
+
+  it('rejects an error code the route does not answer with', () => {
+    const error = { error: { code: 'INVALID_CREDENTIALS', message: 'x', requestId: 'r-1' } };
+
+    expect(() => checkContract(request, answer(401, error, { 'www-authenticate': 'Bearer' }))).toThrow(
+      /code must be equal to one of the allowed values/,
+    );
+  });
+});
