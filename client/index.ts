@@ -32,20 +32,16 @@ export interface TaskApiClientOptions extends ClientOptions {
 
 export type TaskApiClient = Client<paths>;
 
-export function createClient({ apiKey, accessToken, headers, ...options }: TaskApiClientOptions): TaskApiClient {
-  const client = createFetchClient<paths>({
-    ...options,
-    headers: { ...(apiKey ? { 'X-Api-Key': apiKey } : {}), ...(headers as Record<string, string> | undefined) },
-  });
-  if (accessToken) {
-    const bearer: Middleware = {
-      async onRequest({ request }) {
-        const token = await accessToken();
-        if (token && !request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${token}`);
-        return request;
-      },
-    };
-    client.use(bearer);
-  }
+export function createClient({ apiKey, accessToken, ...options }: TaskApiClientOptions): TaskApiClient {
+  const client = createFetchClient<paths>(options);
+  const credentials: Middleware = {
+    async onRequest({ request }) {
+      if (apiKey && !request.headers.has('X-Api-Key')) request.headers.set('X-Api-Key', apiKey);
+      const token = await accessToken?.();
+      if (token && !request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${token}`);
+      return request;
+    },
+  };
+  client.use(credentials);
   return client;
 }

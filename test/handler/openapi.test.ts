@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { declaredOptions } from '#lib/http.ts';
 import page from '#lib/openapi/docs-page.json' with { type: 'json' };
+import { contentSecurityPolicy } from '#lib/openapi/docs-page.ts';
 import { ROUTES } from '#lib/openapi/routes.ts';
 import { handler as docs } from '../../functions/docs.ts';
 import { handler as openapi } from '../../functions/openapi.ts';
@@ -174,5 +176,21 @@ describe('the contract check', () => {
     expect(() => checkContract(request, answer(401, error, { 'www-authenticate': 'Bearer' }))).toThrow(
       /code must be equal to one of the allowed values/,
     );
+  });
+});
+
+describe('the docs page policy', () => {
+  it('hashes exactly the inline scripts, styles and style attributes of the page', () => {
+    const html =
+      '<html><head><style>body{margin:0}</style><script>boot()</script></head>' +
+      '<body><div style="display:none">x</div><script type="module">const s = "<style>not one<\\/style>";</script></body></html>';
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+    const policy = contentSecurityPolicy(html);
+
+    expect(policy).toContain(`script-src ${hash('boot()')} ${hash('const s = "<style>not one<\\/style>";')};`);
+    expect(policy).toContain(`style-src ${hash('')} ${hash('body{margin:0}')};`);
+    expect(policy).toContain(`style-src-attr 'unsafe-hashes' ${hash('display:none')};`);
+    expect(policy).toMatch(/^default-src 'none'; /);
   });
 });
