@@ -76,7 +76,8 @@ try {
   await runMigrations(process.env.DATABASE_URL);
 } catch (error) {
   await database?.stop();
-  fail(`Could not migrate the database: ${(error as Error).message}`);
+  const cause = (error as Error).cause;
+  fail(`Could not migrate the database: ${cause instanceof Error ? cause.message : (error as Error).message}`);
 }
 
 if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) {
