@@ -44,6 +44,13 @@ const SESSIONS = `select "id", "created_at", "last_used_at", "expires_at", "user
   where ("sessions"."user_id" = $1 and "sessions"."revoked_at" is null and "sessions"."expires_at" > now())
   order by "sessions"."last_used_at" desc, "sessions"."id" desc`;
 
+// lib/rate-limit.ts's one statement per hit.
+const RATE_HIT = `insert into rate_limits as r (key, window_start, count)
+  values ($1, to_timestamp((floor(extract(epoch from now()) / $2::int) * $2::int)::float8), 1)
+  on conflict (key, window_start) do update set count = least(r.count + 1, 2147483647)
+  returning r.count, r.window_start,
+    greatest(1, ceil(extract(epoch from r.window_start) + $2::int - extract(epoch from now())))::int as reset`;
+
 interface Account {
   id: string;
   sessionId: string;
@@ -82,7 +89,11 @@ export async function measureWarmRoutes(floor: postgres.Sql, say: (text: string)
   const taskId = String(someTask?.id);
   const userAuth = { Authorization: `Bearer ${user.accessToken}` };
   const adminAuth = { Authorization: `Bearer ${admin.accessToken}` };
-  const auth = (account: Account) => floor.unsafe(AUTH, [account.sessionId, account.id]);
+  // The bearer step, then the per-user API limit: what every authenticated route runs first.
+  const auth = async (account: Account) => {
+    await floor.unsafe(AUTH, [account.sessionId, account.id]);
+    await floor.unsafe(RATE_HIT, [`api:3600:user:${account.id}`, 3600]);
+  };
 
   const deletable: string[] = [];
   const floorDeletable: string[] = [];
@@ -228,8 +239,9 @@ export async function measureWarmRoutes(floor: postgres.Sql, say: (text: string)
         refreshToken = JSON.parse(result.body).data.tokens.refreshToken;
       },
       // The same transaction on a chain of its own (the admin's session).
-      floor: () =>
-        floor.begin(async (tx) => {
+      floor: async () => {
+        await floor.unsafe(RATE_HIT, ['refresh:3600:ip:203.0.113.10', 3600]);
+        await floor.begin(async (tx) => {
           const [row] = await tx`select t.id, t.used_at, t.expires_at <= now() as expired, s.id as session_id,
               s.expires_at, s.revoked_at, u.id as user_id, u.role
             from refresh_tokens t join sessions s on s.id = t.session_id join users u on u.id = s.user_id
@@ -239,7 +251,8 @@ export async function measureWarmRoutes(floor: postgres.Sql, say: (text: string)
           floorTokenHash = randomBytes(32).toString('hex');
           await tx`insert into refresh_tokens (token_hash, session_id, parent_id, expires_at)
             values (${floorTokenHash}, ${admin.sessionId}, ${row?.id ?? null}, now() + interval '7 days')`;
-        }),
+        });
+      },
     },
   ];
 
