@@ -106,6 +106,10 @@ server = spawn(
     process.env.HOST ?? 'localhost',
     '--noPrependStageInUrl',
     '--localEnvironment',
+    // One process, handlers loaded once: worker threads (the default) start a fresh instance,
+    // with its own TypeScript compile, for every concurrent request, which takes seconds each
+    // on a small machine and made 20 concurrent clients time out.
+    '--useInProcess',
   ],
   {
     cwd: root,

@@ -32,6 +32,8 @@ declare module 'vitest' {
     templateDatabase: string;
     serverUrl: string;
     serverDatabaseUrl: string;
+    /** Process id of the local server (serverless-offline), for memory readings. */
+    serverPid: number;
   }
 }
 
@@ -92,6 +94,7 @@ export default async function setup(project: TestProject) {
   project.provide('templateDatabase', templateDatabase);
   project.provide('serverUrl', `http://localhost:${port}`);
   project.provide('serverDatabaseUrl', serverDatabaseUrl);
+  project.provide('serverPid', server.pid ?? 0);
 
   return async function teardown() {
     const exited = new Promise((resolve) => server.once('exit', resolve));
