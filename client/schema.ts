@@ -14,7 +14,7 @@ export interface paths {
          * Health check
          * @description Liveness with a database check. With the database unreachable: 503 within 5 seconds.
          *
-         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Not rate-limited.
          */
         get: operations["getHealth"];
         put?: never;
@@ -36,7 +36,7 @@ export interface paths {
          * Health check at the root path
          * @description Liveness with a database check. With the database unreachable: 503 within 5 seconds.
          *
-         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Not rate-limited.
          */
         get: operations["getHealthAtRoot"];
         put?: never;
@@ -60,7 +60,7 @@ export interface paths {
          * Register an account
          * @description Creates a `USER` account and signs it in: the answer holds its first token pair.
          *
-         *     Rate limits: `RATE_LIMIT_REGISTER` (default `5/1h`, per client IP), `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Rate limits: `RATE_LIMIT_REGISTER` (default `5/1h`, per client IP).
          */
         post: operations["register"];
         delete?: never;
@@ -82,7 +82,7 @@ export interface paths {
          * Log in
          * @description Starts a session. An unknown email and a wrong password get the same answer, in about the same time.
          *
-         *     Rate limits: `RATE_LIMIT_LOGIN` (default `10/15m`, per client IP), `RATE_LIMIT_LOGIN_FAILURES` (default `5/15m`, per email, failed attempts only), `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Rate limits: `RATE_LIMIT_LOGIN` (default `10/15m`, per client IP), `RATE_LIMIT_LOGIN_FAILURES` (default `5/15m`, per email, failed attempts only).
          */
         post: operations["login"];
         delete?: never;
@@ -104,7 +104,7 @@ export interface paths {
          * Refresh the tokens
          * @description Spends the refresh token and issues a new pair. The same token again within 10 seconds (a retry, a second tab) gets a new pair too; later, it counts as theft and the whole session is revoked (401 `TOKEN_INVALID`).
          *
-         *     Rate limits: `RATE_LIMIT_REFRESH` (default `30/15m`, per client IP), `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Rate limits: `RATE_LIMIT_REFRESH` (default `30/15m`, per client IP).
          */
         post: operations["refresh"];
         delete?: never;
@@ -126,7 +126,7 @@ export interface paths {
          * Log out
          * @description Ends the caller's session at once, and the session of the given refresh token if it is the caller's. The body is optional.
          *
-         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         post: operations["logout"];
         delete?: never;
@@ -148,7 +148,7 @@ export interface paths {
          * Log out everywhere
          * @description Ends every session of the caller, this one included.
          *
-         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         post: operations["logoutAll"];
         delete?: never;
@@ -168,7 +168,7 @@ export interface paths {
          * List my sessions
          * @description The caller's live sessions, most recently used first; `current` marks this one.
          *
-         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         get: operations["listSessions"];
         put?: never;
@@ -193,7 +193,7 @@ export interface paths {
          * End one of my sessions
          * @description Another user's session, or one that already ended, is not found.
          *
-         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         delete: operations["endSession"];
         options?: never;
@@ -210,7 +210,7 @@ export interface paths {
         };
         /**
          * Get my profile
-         * @description Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         * @description Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         get: operations["getMe"];
         put?: never;
@@ -222,7 +222,7 @@ export interface paths {
          * Change my email or password
          * @description Needs the current password (401 `INVALID_CREDENTIALS` when wrong). A new password ends every other session of the account.
          *
-         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         patch: operations["updateMe"];
         trace?: never;
@@ -238,7 +238,7 @@ export interface paths {
          * List users (admin)
          * @description Admins only. Oldest first. `q` matches the email, `role` filters.
          *
-         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         get: operations["listUsers"];
         put?: never;
@@ -258,7 +258,7 @@ export interface paths {
         };
         /**
          * Get a user (admin)
-         * @description Admins only. Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         * @description Admins only. Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         get: operations["getUser"];
         put?: never;
@@ -267,7 +267,7 @@ export interface paths {
          * Delete a user (admin)
          * @description Admins only. The user's tasks and sessions go with it; their tokens stop working at once. Deleting the last admin is refused (409 `LAST_ADMIN`).
          *
-         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         delete: operations["deleteUser"];
         options?: never;
@@ -276,7 +276,7 @@ export interface paths {
          * Change a user's role (admin)
          * @description Admins only. Demoting the last admin is refused (409 `LAST_ADMIN`).
          *
-         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         patch: operations["updateUser"];
         trace?: never;
@@ -292,13 +292,13 @@ export interface paths {
          * List tasks
          * @description The caller's tasks, paginated, filtered and sorted. Admins may list one user's tasks (`userId`) or everyone's (`scope=all`, not combined with `userId`); anyone else using either gets 403.
          *
-         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         get: operations["listTasks"];
         put?: never;
         /**
          * Create a task
-         * @description Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         * @description Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         post: operations["createTask"];
         delete?: never;
@@ -318,7 +318,7 @@ export interface paths {
          * Get a task
          * @description Another user's task is not found (404, never 403); admins can read any task.
          *
-         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         get: operations["getTask"];
         put?: never;
@@ -327,7 +327,7 @@ export interface paths {
          * Delete a task
          * @description Admins can delete any task.
          *
-         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         delete: operations["deleteTask"];
         options?: never;
@@ -336,7 +336,7 @@ export interface paths {
          * Update a task
          * @description Changes only the given fields; `description: null` clears it. Admins can change any task.
          *
-         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         patch: operations["updateTask"];
         trace?: never;
@@ -350,7 +350,7 @@ export interface paths {
         };
         /**
          * This OpenAPI document
-         * @description Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         * @description Not rate-limited.
          */
         get: operations["getOpenApiDocument"];
         put?: never;
@@ -372,7 +372,7 @@ export interface paths {
          * API reference (HTML)
          * @description This reference as a self-contained page: it loads nothing from other sites.
          *
-         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user id, or client IP when anonymous).
+         *     Not rate-limited.
          */
         get: operations["getDocs"];
         put?: never;
@@ -854,7 +854,7 @@ export interface components {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Retry-After": components["headers"]["Retry-After"];
-                /** @description Requests allowed in the current window of the tightest limit that applies. */
+                /** @description Rate-limited routes send the `RateLimit-*` headers on every answer: requests allowed in the current window of the tightest rule that applies. */
                 "RateLimit-Limit": number;
                 /** @description Requests left in the current window. */
                 "RateLimit-Remaining": number;
@@ -1004,7 +1004,7 @@ export interface components {
     headers: {
         /** @description The request id; error bodies repeat it as `requestId`. Quote it when reporting a problem. */
         "X-Request-Id": string;
-        /** @description Requests allowed in the current window of the tightest limit that applies. */
+        /** @description Rate-limited routes send the `RateLimit-*` headers on every answer: requests allowed in the current window of the tightest rule that applies. */
         "RateLimit-Limit": number;
         /** @description Requests left in the current window. */
         "RateLimit-Remaining": number;
@@ -1034,9 +1034,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1046,7 +1043,6 @@ export interface operations {
                     };
                 };
             };
-            429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1064,9 +1060,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1076,7 +1069,6 @@ export interface operations {
                     };
                 };
             };
-            429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1741,9 +1733,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1755,7 +1744,6 @@ export interface operations {
                     };
                 };
             };
-            429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1773,16 +1761,12 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "text/html": string;
                 };
             };
-            429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

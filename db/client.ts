@@ -11,6 +11,8 @@ import * as schema from './schema.ts';
  * - connect_timeout 5 s: fail fast and answer 503 long before API Gateway's 29 s.
  * - idle_timeout 20 s: a frozen instance does not keep a server connection pinned.
  * - statement_timeout: a backstop against a runaway query holding the connection.
+ * - backoff 0: postgres.js otherwise waits up to 20 s (growing with each failure) before
+ *   reconnecting, holding every request meanwhile; a request must fail fast with 503 instead.
  */
 export const sql = postgres(config.DATABASE_URL, {
   max: 1,
@@ -18,6 +20,7 @@ export const sql = postgres(config.DATABASE_URL, {
   connect_timeout: 5,
   idle_timeout: 20,
   max_lifetime: 60 * 30,
+  backoff: () => 0,
   connection: { application_name: 'taskapi', statement_timeout: 10_000 },
   onnotice: () => {},
 });

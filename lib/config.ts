@@ -14,6 +14,46 @@ const duration = (fallback: string) =>
     v.check((seconds) => !Number.isNaN(seconds), 'must be a duration such as 30s, 15m, 12h or 7d'),
   );
 
+/** A rate-limit rule: at most `limit` hits per fixed window of `windowSeconds`. */
+export interface RateRule {
+  limit: number;
+  windowSeconds: number;
+}
+
+const RATE_UNITS = { s: 1, m: 60, h: 3600 } as const;
+/** Windows longer than a day would be bans rather than rate limits, and keep rows around for longer. */
+export const MAX_RATE_WINDOW_SECONDS = 86_400;
+const MAX_RATE_LIMIT = 1_000_000_000;
+
+/** Parses `<count>/<window>` (`10/15m`) into a rule, `off` into null; undefined for anything else. */
+export function parseRateRule(text: string): RateRule | null | undefined {
+  const trimmed = text.trim().toLowerCase();
+  if (trimmed === 'off') return null;
+  const match = /^(\d{1,10})\/(\d{1,6})(s|m|h)$/.exec(trimmed);
+  if (!match) return undefined;
+  const limit = Number(match[1]);
+  const windowSeconds = Number(match[2]) * RATE_UNITS[match[3] as keyof typeof RATE_UNITS];
+  if (limit < 1 || limit > MAX_RATE_LIMIT || windowSeconds < 1 || windowSeconds > MAX_RATE_WINDOW_SECONDS) {
+    return undefined;
+  }
+  return { limit, windowSeconds };
+}
+
+const rateRule = (fallback: string) =>
+  v.pipe(
+    v.optional(v.string(), fallback),
+    // false, not undefined, marks a bad value: parseConfig reports an undefined input as missing.
+    v.transform((text) => {
+      const rule = parseRateRule(text);
+      return rule === undefined ? (false as const) : rule;
+    }),
+    v.check(
+      (rule) => rule !== false,
+      'must be <count>/<window> such as 10/15m (window in s, m or h, at most 24h), or off',
+    ),
+    v.transform((rule) => rule as RateRule | null),
+  );
+
 const EnvSchema = v.object({
   DATABASE_URL: v.pipe(
     v.string('is required'),
@@ -45,6 +85,12 @@ const EnvSchema = v.object({
     'info',
   ),
   APP_VERSION: v.optional(v.string(), '0.1.0'),
+  // Rate limits (lib/rate-limit.ts); null when set to off.
+  RATE_LIMIT_LOGIN: rateRule('10/15m'),
+  RATE_LIMIT_LOGIN_FAILURES: rateRule('5/15m'),
+  RATE_LIMIT_REGISTER: rateRule('5/1h'),
+  RATE_LIMIT_REFRESH: rateRule('30/15m'),
+  RATE_LIMIT_API: rateRule('100/1m'),
 });
 
 export type Config = v.InferOutput<typeof EnvSchema>;

@@ -9,13 +9,15 @@ import { config } from './config.ts';
 import { AppError, isDatabaseUnavailable, serviceUnavailable } from './errors.ts';
 import { MAX_BODY_BYTES } from './limits.ts';
 import { log } from './log.ts';
+import { ipSubject, RateLimitMeter, type RuleName, userSubject } from './rate-limit.ts';
 import type { ErrorEnvelope } from './schemas/envelopes.ts';
 import { type AnySchema, parseInput, parsePath } from './validation.ts';
 
 /**
- * The one HTTP pipeline every route uses. A route declares what it needs (body, query and
- * path schemas); the pipeline parses and validates the request, and turns whatever the
- * handler returns or throws into the contract's envelope with the contract's headers.
+ * The one HTTP pipeline every route uses. A route declares what it needs (auth, rate-limit
+ * rule, body, query and path schemas); the pipeline counts and validates the request, and
+ * turns whatever the handler returns or throws into the contract's envelope with the
+ * contract's headers.
  */
 
 export { MAX_BODY_BYTES };
@@ -33,6 +35,9 @@ const SECURITY_HEADERS: Record<string, string> = {
 type HttpRequest = Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
 type Out<S> = S extends AnySchema ? v.InferOutput<S> : undefined;
 
+/** The rules a route can declare; login failures are counted by the login itself. */
+export type RouteRateLimit = Exclude<RuleName, 'loginFailures'> | 'none';
+
 export interface RouteOptions<A extends AuthLevel, B, Q, P> {
   /** none: public; user: a live session's bearer token; admin: and the ADMIN role. */
   auth: A;
@@ -42,6 +47,12 @@ export interface RouteOptions<A extends AuthLevel, B, Q, P> {
   bodyOptional?: boolean;
   query?: Q;
   path?: P;
+  /**
+   * The rate-limit rule counting this route's requests; `api` when omitted, so a new route is
+   * limited unless it opts out. `api` counts per user on authenticated routes (after the bearer
+   * check) and per client IP otherwise; the others count per client IP before anything else.
+   */
+  rateLimit?: RouteRateLimit;
   /**
    * Replaces the default `default-src 'none'` policy, for the one route that serves a page
    * (GET /docs); an API response never needs more.
@@ -60,6 +71,8 @@ export interface RouteRequest<A extends AuthLevel, B, Q, P> {
   /** API Gateway's view of the client address; X-Forwarded-For is never trusted. */
   ip: string;
   userAgent: string | undefined;
+  /** The limits this request met; a handler counting further limits records them here for the headers. */
+  rateLimit: RateLimitMeter;
 }
 
 export type RouteHandler<A extends AuthLevel, B, Q, P> = (
@@ -118,7 +131,22 @@ function describeError(error: unknown): Record<string, unknown> {
   return { error: chain };
 }
 
-/** Outermost step: timing, request id, security headers and the one log line per request. */
+/** API Gateway's view of the client address; X-Forwarded-For is set by the client and never trusted. */
+const clientIp = (event: APIGatewayProxyEvent) => event.requestContext?.identity?.sourceIp ?? 'unknown';
+
+/** Each request's rate-limit meter, shared by the steps that count and the step that writes headers. */
+const meters = new WeakMap<object, RateLimitMeter>();
+
+function meterOf(event: APIGatewayProxyEvent): RateLimitMeter {
+  let meter = meters.get(event);
+  if (!meter) {
+    meter = new RateLimitMeter();
+    meters.set(event, meter);
+  }
+  return meter;
+}
+
+/** Outermost step: timing, request id, security and rate-limit headers, the one log line per request. */
 function responseFinaliser(contentSecurityPolicy?: string): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   const startTimes = new WeakMap<object, number>();
   const securityHeaders = contentSecurityPolicy
@@ -127,7 +155,13 @@ function responseFinaliser(contentSecurityPolicy?: string): MiddlewareObj<APIGat
   const finalise = (request: HttpRequest) => {
     const requestId = request.context.awsRequestId;
     const response = request.response ?? errorResponse(toAppError(request.error), requestId);
-    response.headers = { ...response.headers, ...securityHeaders, 'X-Request-Id': requestId };
+    response.headers = {
+      ...response.headers,
+      // On every answer of a limited route, errors and 429s included.
+      ...meterOf(request.event).headers(response.statusCode),
+      ...securityHeaders,
+      'X-Request-Id': requestId,
+    };
     // Responses differ by Origin whenever an allowlist exists, allowed origin or not.
     if (config.CORS_ORIGINS.length > 0 && !response.headers.Vary) response.headers.Vary = 'Origin';
     request.response = response;
@@ -161,6 +195,15 @@ function errorEnvelope(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyRes
         });
       }
       request.response = errorResponse(error, requestId);
+    },
+  };
+}
+
+/** Counts a per-IP rule before the body is even looked at, so malformed floods count too. */
+function ipRateLimit(rule: RuleName): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    before: async function limitByIp(request) {
+      await meterOf(request.event).enforce(rule, ipSubject(clientIp(request.event)));
     },
   };
 }
@@ -232,12 +275,29 @@ export function route<
     .use(httpCors(corsOptions))
     .use(errorEnvelope())
     .use(httpHeaderNormalizer());
+  const rule = options.rateLimit ?? 'api';
+  // The API rule on an authenticated route needs to know the user: it counts after the bearer check.
+  const perUser = rule === 'api' && options.auth !== 'none';
+  if (rule !== 'none' && !perUser) pipeline.use(ipRateLimit(rule));
   if (options.body) {
     pipeline.use(bodyGuard(options.bodyOptional ?? false)).use(httpJsonBodyParser({ disableContentTypeCheck: true }));
   }
   const wrapped = pipeline.handler(async function handleRoute(event, context) {
+    const meter = meterOf(event);
     // Authentication first: an anonymous caller learns nothing about ids or bodies.
-    const auth = options.auth === 'none' ? undefined : await authenticate(event, options.auth);
+    let auth: AuthContext | undefined;
+    if (options.auth !== 'none') {
+      try {
+        auth = await authenticate(event, options.auth);
+      } catch (error) {
+        // Without a valid token the caller is anonymous and counted by IP, so guessing tokens is limited too.
+        if (perUser && error instanceof AppError && error.statusCode === 401) {
+          await meter.enforce('api', ipSubject(clientIp(event)));
+        }
+        throw error;
+      }
+      if (perUser) await meter.enforce('api', userSubject(auth.userId));
+    }
     const path = options.path ? parsePath(options.path, event.pathParameters ?? {}) : undefined;
     const query = options.query ? parseInput(options.query, singleValuedQuery(event), 'query') : undefined;
     const body = options.body ? parseInput(options.body, event.body as unknown, 'body') : undefined;
@@ -249,8 +309,9 @@ export function route<
       event,
       context,
       requestId: context.awsRequestId,
-      ip: event.requestContext?.identity?.sourceIp ?? 'unknown',
+      ip: clientIp(event),
       userAgent: event.headers['user-agent'],
+      rateLimit: meter,
     });
   });
   declarations.set(wrapped, options);

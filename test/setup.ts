@@ -1,5 +1,5 @@
 import { afterAll, inject } from 'vitest';
-import { createDatabase, dropDatabase, uniqueName } from './helpers/databases.ts';
+import { createDatabase, databaseUrl, dropDatabase, uniqueName } from './helpers/databases.ts';
 import { TEST_ENV } from './helpers/env.ts';
 
 /**
@@ -8,7 +8,8 @@ import { TEST_ENV } from './helpers/env.ts';
  */
 const adminUrl = inject('adminUrl');
 const name = uniqueName('taskapi_test');
-process.env.DATABASE_URL = await createDatabase(adminUrl, name, inject('templateDatabase'));
+await createDatabase(adminUrl, name, inject('templateDatabase'));
+process.env.DATABASE_URL = databaseUrl(inject('apiServerUrl'), name);
 Object.assign(process.env, TEST_ENV);
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { Health } from '../schemas/health.ts';
 import { Task } from '../schemas/tasks.ts';
 import { SignedIn, User } from '../schemas/users.ts';
 import type { AnySchema } from '../validation.ts';
-import { RATE_LIMITS, ROUTES, type RouteSpec } from './routes.ts';
+import { RATE_LIMITS, type RateLimitRule, ROUTES, type RouteSpec } from './routes.ts';
 
 /**
  * Builds the OpenAPI 3.1 document from the route table and the valibot schemas the pipeline
@@ -80,7 +80,9 @@ const HEADERS: Record<string, Json> = {
     schema: { type: 'string' },
   },
   'RateLimit-Limit': {
-    description: 'Requests allowed in the current window of the tightest limit that applies.',
+    description:
+      'Rate-limited routes send the `RateLimit-*` headers on every answer: requests allowed in the current ' +
+      'window of the tightest rule that applies.',
     schema: { type: 'integer', minimum: 0 },
   },
   'RateLimit-Remaining': {
@@ -138,12 +140,18 @@ const EXAMPLE_MESSAGES: Record<ErrorCode, string> = {
   LAST_ADMIN: 'This would leave no administrator',
   PAYLOAD_TOO_LARGE: `The request body must be at most ${MAX_BODY_BYTES} bytes`,
   UNSUPPORTED_MEDIA_TYPE: 'Content-Type must be application/json',
-  RATE_LIMIT_EXCEEDED: 'Too many requests, retry later',
+  RATE_LIMIT_EXCEEDED: 'Too many requests; retry after the number of seconds in Retry-After',
   INTERNAL_ERROR: 'An unexpected error occurred',
   SERVICE_UNAVAILABLE: 'The service is temporarily unavailable, please retry',
 };
 
 const EXAMPLE_REQUEST_ID = 'c6a5e2a0-3b9f-4f5e-9d51-2a8e7f0b1c42';
+
+/** The rate-limit rules that count a route's requests; none for an unlimited route. */
+export function rateLimitsOf(route: RouteSpec): RateLimitRule[] {
+  const rule = route.request.rateLimit ?? 'api';
+  return rule === 'none' ? [] : [rule, ...(route.handlerRateLimits ?? [])];
+}
 
 /** Every error code a route can answer with: its own, and those its declarations imply. */
 export function errorCodes(route: RouteSpec): ErrorCode[] {
@@ -158,7 +166,8 @@ export function errorCodes(route: RouteSpec): ErrorCode[] {
   }
   if (request.query) codes.add('VALIDATION_ERROR');
   if (request.path) codes.add('RESOURCE_NOT_FOUND');
-  for (const code of ['RATE_LIMIT_EXCEEDED', 'INTERNAL_ERROR', 'SERVICE_UNAVAILABLE'] as const) codes.add(code);
+  if (rateLimitsOf(route).length > 0) codes.add('RATE_LIMIT_EXCEEDED');
+  for (const code of ['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE'] as const) codes.add(code);
   return Object.keys(ERROR_STATUS).filter((code) => codes.has(code as ErrorCode)) as ErrorCode[];
 }
 
@@ -227,7 +236,11 @@ function successResponse(route: RouteSpec): Json {
   return {
     [String(success.status)]: {
       description: success.description,
-      headers: headers(['X-Request-Id', ...(success.location ? ['Location'] : []), ...RATE_LIMIT_HEADERS]),
+      headers: headers([
+        'X-Request-Id',
+        ...(success.location ? ['Location'] : []),
+        ...(rateLimitsOf(route).length > 0 ? RATE_LIMIT_HEADERS : []),
+      ]),
       ...(content ? { content } : {}),
     },
   };
@@ -248,11 +261,11 @@ function parameters(schema: AnySchema | undefined, location: 'query' | 'path'): 
 }
 
 function rateLimitText(route: RouteSpec): string {
-  const rules = [...(route.rateLimits ?? []), 'api' as const].map((rule) => {
+  const rules = rateLimitsOf(route).map((rule) => {
     const limit = RATE_LIMITS[rule];
     return `\`${limit.env}\` (default \`${limit.default}\`, per ${limit.key})`;
   });
-  return `Rate limits: ${rules.join(', ')}.`;
+  return rules.length > 0 ? `Rate limits: ${rules.join(', ')}.` : 'Not rate-limited.';
 }
 
 function operation(route: RouteSpec, responses: Record<string, Json>): Json {
@@ -301,7 +314,7 @@ Register or log in for a token pair. Send the access token as \`Authorization: B
 
 ## Rate limits
 
-Counted per client IP (auth routes) and per user (everything else), shared by every instance. Over a limit: 429 \`RATE_LIMIT_EXCEEDED\` with \`Retry-After\` and \`RateLimit-Limit\`, \`RateLimit-Remaining\`, \`RateLimit-Reset\`; rate-limited routes may send the \`RateLimit-*\` headers on every answer. In deployed stages API Gateway's usage plan may also answer 429 (\`{"message":"Too Many Requests"}\`) before the API sees the request, and a missing or wrong API key gets API Gateway's 403 (\`{"message":"Forbidden"}\`).
+Counted in PostgreSQL, so every instance shares them. The auth routes have rules of their own, per client IP (and failed logins per email); every other request counts against \`RATE_LIMIT_API\`, per user (per client IP without a valid token). Health checks, preflights, this reference and the unknown-route 404 are not limited; each operation says which rules apply. Over a limit: 429 \`RATE_LIMIT_EXCEEDED\` with \`Retry-After\`; every answer of a limited route carries \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\` while its rule is on. In deployed stages API Gateway's usage plan may also answer 429 (\`{"message":"Too Many Requests"}\`) before the API sees the request, and a missing or wrong API key gets API Gateway's 403 (\`{"message":"Forbidden"}\`).
 `;
 
 /** The OpenAPI 3.1 document of the API. */

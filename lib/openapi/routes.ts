@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { AuthLevel } from '../auth.ts';
 import type { ErrorCode } from '../errors.ts';
+import type { RouteRateLimit } from '../http.ts';
 import { LoginBody, LogoutBody, RefreshBody, Refreshed, RegisterBody, Session } from '../schemas/auth.ts';
 import { dataEnvelope, pageEnvelope } from '../schemas/envelopes.ts';
 import { Health } from '../schemas/health.ts';
@@ -15,19 +16,21 @@ import { type AnySchema, idPath } from '../validation.ts';
  * routes, so neither a route nor a schema can be left out of the document.
  */
 
-/** The per-route rules of api.md; RATE_LIMIT_API applies to every route on top. */
+/** The rate-limit rules of api.md (lib/config.ts holds the defaults that apply). */
 export const RATE_LIMITS = {
-  api: { env: 'RATE_LIMIT_API', default: '100/1m', key: 'user id, or client IP when anonymous' },
+  api: { env: 'RATE_LIMIT_API', default: '100/1m', key: 'user, or client IP without a valid token' },
   login: { env: 'RATE_LIMIT_LOGIN', default: '10/15m', key: 'client IP' },
   loginFailures: { env: 'RATE_LIMIT_LOGIN_FAILURES', default: '5/15m', key: 'email, failed attempts only' },
   register: { env: 'RATE_LIMIT_REGISTER', default: '5/1h', key: 'client IP' },
   refresh: { env: 'RATE_LIMIT_REFRESH', default: '30/15m', key: 'client IP' },
 } as const;
 
-export type RateLimitRule = Exclude<keyof typeof RATE_LIMITS, 'api'>;
+export type RateLimitRule = keyof typeof RATE_LIMITS;
 
 export interface RouteRequest {
   auth: AuthLevel;
+  /** The pipeline's rule: `api` when absent, `none` for an unlimited route. */
+  rateLimit?: RouteRateLimit;
   body?: AnySchema;
   bodyOptional?: boolean;
   query?: AnySchema;
@@ -58,8 +61,8 @@ export interface RouteSpec {
   };
   /** Codes this route answers with beyond those its auth level and schemas imply. */
   errors?: ErrorCode[];
-  /** Its own rate limits, besides RATE_LIMIT_API. */
-  rateLimits?: RateLimitRule[];
+  /** Rules the handler itself counts, besides the pipeline's. */
+  handlerRateLimits?: RateLimitRule[];
   /** Deployed stages put every route behind the client app's API key except these. */
   public?: boolean;
 }
@@ -72,7 +75,7 @@ const health = (path: string, operationId: string, summary: string): RouteSpec =
   tag: 'Health',
   summary,
   description: 'Liveness with a database check. With the database unreachable: 503 within 5 seconds.',
-  request: { auth: 'none' },
+  request: { auth: 'none', rateLimit: 'none' },
   success: { status: 200, description: 'The API and its database answer.', schema: dataEnvelope(Health) },
   public: true,
 });
@@ -88,7 +91,7 @@ export const ROUTES: RouteSpec[] = [
     tag: 'Auth',
     summary: 'Register an account',
     description: 'Creates a `USER` account and signs it in: the answer holds its first token pair.',
-    request: { auth: 'none', body: RegisterBody },
+    request: { auth: 'none', rateLimit: 'register', body: RegisterBody },
     success: {
       status: 201,
       description: 'The account and its tokens; `Location` is the profile.',
@@ -96,7 +99,6 @@ export const ROUTES: RouteSpec[] = [
       location: true,
     },
     errors: ['EMAIL_ALREADY_EXISTS'],
-    rateLimits: ['register'],
   },
   {
     method: 'POST',
@@ -106,10 +108,10 @@ export const ROUTES: RouteSpec[] = [
     tag: 'Auth',
     summary: 'Log in',
     description: 'Starts a session. An unknown email and a wrong password get the same answer, in about the same time.',
-    request: { auth: 'none', body: LoginBody },
+    request: { auth: 'none', rateLimit: 'login', body: LoginBody },
     success: { status: 200, description: 'The account and a new token pair.', schema: dataEnvelope(SignedIn) },
     errors: ['INVALID_CREDENTIALS'],
-    rateLimits: ['login', 'loginFailures'],
+    handlerRateLimits: ['loginFailures'],
   },
   {
     method: 'POST',
@@ -122,10 +124,9 @@ export const ROUTES: RouteSpec[] = [
       'Spends the refresh token and issues a new pair. The same token again within 10 seconds (a retry, a ' +
       'second tab) gets a new pair too; later, it counts as theft and the whole session is revoked ' +
       '(401 `TOKEN_INVALID`).',
-    request: { auth: 'none', body: RefreshBody },
+    request: { auth: 'none', rateLimit: 'refresh', body: RefreshBody },
     success: { status: 200, description: 'A new token pair.', schema: dataEnvelope(Refreshed) },
     errors: ['TOKEN_INVALID', 'TOKEN_EXPIRED'],
-    rateLimits: ['refresh'],
   },
   {
     method: 'POST',
@@ -313,7 +314,7 @@ export const ROUTES: RouteSpec[] = [
     operationId: 'getOpenApiDocument',
     tag: 'Reference',
     summary: 'This OpenAPI document',
-    request: { auth: 'none' },
+    request: { auth: 'none', rateLimit: 'none' },
     success: {
       status: 200,
       description: 'The OpenAPI 3.1 document of this API.',
@@ -336,7 +337,7 @@ export const ROUTES: RouteSpec[] = [
     tag: 'Reference',
     summary: 'API reference (HTML)',
     description: 'This reference as a self-contained page: it loads nothing from other sites.',
-    request: { auth: 'none' },
+    request: { auth: 'none', rateLimit: 'none' },
     success: { status: 200, description: 'The page.', media: { type: 'text/html', schema: { type: 'string' } } },
     public: true,
   },

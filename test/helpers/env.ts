@@ -3,4 +3,10 @@ export const TEST_ENV = {
   JWT_SECRET: 'test-only-secret-that-is-at-least-32-bytes-long',
   CORS_ORIGINS: 'https://app.example.test,https://admin.example.test',
   LOG_LEVEL: 'warn',
+  // Generous limits: the shared e2e server serves every e2e file from one IP, and handler tests
+  // register many users from one address. Tests of the limits set their own rules.
+  RATE_LIMIT_LOGIN: '1000/15m',
+  RATE_LIMIT_REGISTER: '1000/1h',
+  RATE_LIMIT_REFRESH: '1000/15m',
+  RATE_LIMIT_API: '10000/1m',
 } as const;

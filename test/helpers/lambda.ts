@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ROUTES, type RouteSpec } from '#lib/openapi/routes.ts';
-import { checkContract } from './contract.ts';
+import { checkContract, templateOf } from './contract.ts';
 
 /** Realistic API Gateway REST (v1) proxy events and Lambda contexts for handler tests. */
 
@@ -137,60 +137,67 @@ async function routesOf(handler: Handler): Promise<RouteSpec[]> {
   return routesByHandler.get(handler) ?? [];
 }
 
-/**
- * The route an invocation exercises: the handler's own, narrowed by the given method and
- * resource. The event then carries that route's method and resource, as API Gateway's would.
- */
-async function routeFor(handler: Handler, options: EventOptions): Promise<RouteSpec> {
-  // A second instance of a function's module (vi.resetModules) is known by its resource.
-  const own = (await routesOf(handler)).length > 0 ? await routesOf(handler) : options.resource ? ROUTES : [];
-  if (own.length === 0) {
-    throw new Error(
-      'invoke(): not a function of lib/openapi/routes.ts: pass its resource for a second module instance, ' +
-        'or { contract: false } for an ad-hoc route',
-    );
-  }
-  const matching = own.filter(
-    (route) =>
-      (options.resource === undefined || route.path === options.resource) &&
-      (options.method === undefined || route.method === options.method.toUpperCase()),
-  );
-  const describe = (routes: RouteSpec[]) => routes.map((route) => `${route.method} ${route.path}`).join(', ');
-  if (matching.length !== 1 || !matching[0]) {
-    throw new Error(
-      `invoke(): ${options.method ?? 'any method'} ${options.resource ?? 'any resource'} picks ${matching.length} of this handler's routes (${describe(own)}); pass method and resource`,
-    );
-  }
-  return matching[0];
+/** What an invocation exercises: a method on a path template, and the concrete path. */
+interface Target {
+  method: string;
+  resource: string;
+  path: string;
 }
 
 const fill = (template: string, parameters: Record<string, string> = {}) =>
   template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(parameters[name] ?? `{${name}}`));
 
 /**
+ * The route an invocation exercises: one of the handler's own (its first unless method or
+ * resource pick another). The event then carries that route's method and resource, as API
+ * Gateway's would. A handler the table does not know (a second module instance, the preflight,
+ * the catch-all 404) is checked by the resource it is given, as the local server's answers are.
+ */
+async function targetFor(handler: Handler, options: EventOptions): Promise<Target> {
+  const own = await routesOf(handler);
+  if (own.length === 0) {
+    if (!options.resource) {
+      throw new Error(
+        'invoke(): not a function of lib/openapi/routes.ts: pass its resource (a second module instance, ' +
+          'the preflight, the catch-all), or { contract: false } for an ad-hoc route',
+      );
+    }
+    const path = options.path ?? fill(options.resource, options.pathParameters);
+    return { method: options.method ?? 'GET', resource: options.resource, path };
+  }
+  const route = own.find(
+    (each) =>
+      (options.resource === undefined || each.path === options.resource) &&
+      (options.method === undefined || each.method === options.method.toUpperCase()),
+  );
+  if (!route) {
+    const routes = own.map((each) => `${each.method} ${each.path}`).join(', ');
+    throw new Error(
+      `invoke(): ${options.method ?? ''} ${options.resource ?? ''} is none of this handler's routes (${routes})`,
+    );
+  }
+  return { method: route.method, resource: route.path, path: options.path ?? fill(route.path, options.pathParameters) };
+}
+
+/**
  * Invokes a handler as Lambda would and returns the response with headers lower-cased. The
  * response must match openapi.json for the handler's route, or the call throws.
  */
 export async function invoke(handler: Handler, options: EventOptions = {}): Promise<Reply> {
-  const route = options.contract === false ? undefined : await routeFor(handler, options);
-  const eventOptions = route
-    ? {
-        ...options,
-        method: route.method,
-        resource: route.path,
-        path: options.path ?? fill(route.path, options.pathParameters),
-      }
-    : options;
-  const result = await handler(apiEvent(eventOptions), lambdaContext());
+  const target = options.contract === false ? undefined : await targetFor(handler, options);
+  const result = await handler(apiEvent({ ...options, ...target }), lambdaContext());
   const headers = Object.fromEntries(
     Object.entries(result.headers ?? {}).map(([key, value]) => [key.toLowerCase(), String(value)]),
   );
   const raw = result.body ?? '';
-  if (route)
+  if (target) {
+    // A resource the document does not describe (the catch-all's) is matched by path instead.
+    const documented = templateOf(target.resource) === target.resource;
     checkContract(
-      { method: route.method, path: eventOptions.path ?? route.path, template: route.path },
+      { method: target.method, path: target.path, ...(documented ? { template: target.resource } : {}) },
       { status: result.statusCode, headers, raw },
     );
+  }
   const json = raw !== '' && /^application\/json\b/.test(headers['content-type'] ?? '');
   return { status: result.statusCode, headers, body: json ? JSON.parse(raw) : undefined, raw };
 }

@@ -1,0 +1,220 @@
+import { createHmac } from 'node:crypto';
+import { sql } from '#db/client.ts';
+import { config, MAX_RATE_WINDOW_SECONDS, type RateRule } from './config.ts';
+import { AppError, isDatabaseUnavailable, serviceUnavailable } from './errors.ts';
+import { log } from './log.ts';
+
+/**
+ * Rate limits counted in PostgreSQL: Lambda instances share no memory, so a counter anywhere
+ * else would be per instance. Each hit is one atomic upsert on a fixed window, with nothing
+ * held between statements, so it works through a transaction-mode pooler.
+ *
+ * Windows are fixed and aligned on the database clock (`now()`), the one clock every instance
+ * shares: a rule of 10/15m counts hits in [hh:00, hh:15), [hh:15, hh:30), and so on. A client
+ * can thus get up to twice the limit across a window boundary; in exchange every hit costs one
+ * row write and no scan.
+ */
+
+export type RuleName = 'login' | 'loginFailures' | 'register' | 'refresh' | 'api';
+
+/** The configured rules; null is `off`. */
+export const RULES: Record<RuleName, RateRule | null> = {
+  login: config.RATE_LIMIT_LOGIN,
+  loginFailures: config.RATE_LIMIT_LOGIN_FAILURES,
+  register: config.RATE_LIMIT_REGISTER,
+  refresh: config.RATE_LIMIT_REFRESH,
+  api: config.RATE_LIMIT_API,
+};
+
+/** Rules guarding authentication: when their counter cannot be written they fail closed. */
+const AUTH_RULES: ReadonlySet<RuleName> = new Set(['login', 'loginFailures', 'register', 'refresh']);
+
+export interface LimitState {
+  rule: RuleName;
+  key: string;
+  limit: number;
+  windowStart: Date;
+  /** Hits counted in this window, this one included. */
+  count: number;
+  remaining: number;
+  /** Seconds until this window ends, at least 1. */
+  resetSeconds: number;
+  exceeded: boolean;
+}
+
+/**
+ * IPv4 clients are counted per address. IPv6 clients are counted per /64, since one client
+ * usually holds a whole /64 and could otherwise take a fresh address for every request.
+ */
+export function ipSubject(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return `ip:${mapped[1]}`;
+  if (!ip.includes(':')) return `ip:${ip}`;
+  const [address = ''] = ip.toLowerCase().split('%');
+  const [head = '', tail, extra] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const missing = 8 - left.length - right.length;
+  const valid = extra === undefined && (tail === undefined ? missing === 0 : missing >= 1);
+  const groups = [...left, ...Array<string>(Math.max(missing, 0)).fill('0'), ...right].slice(0, 4);
+  if (!valid || !groups.every((group) => /^[0-9a-f]{1,4}$/.test(group))) return `ip:${ip}`;
+  return `ip:${groups.map((group) => Number.parseInt(group, 16).toString(16)).join(':')}::/64`;
+}
+
+export const userSubject = (userId: string) => `user:${userId}`;
+
+/** Emails are kept as a keyed hash: the table then holds no address anyone typed, real or not. */
+export const emailSubject = (email: string) =>
+  `email:${createHmac('sha256', config.JWT_SECRET).update(email.trim().toLowerCase()).digest('base64url')}`;
+
+/** The window length is part of the key, so a changed window never inherits an old count. */
+export function rateLimitKey(rule: RuleName, subject: string): string {
+  return `${rule}:${RULES[rule]?.windowSeconds ?? 0}:${subject}`;
+}
+
+/**
+ * Auth routes fail closed: no login, registration or refresh goes uncounted (503). The general
+ * API follows the database: an outage propagates (503, as the route's own queries would
+ * answer), while a limiter that fails on its own is logged and the request goes through
+ * unlimited rather than the whole API going down with it.
+ */
+function limiterFailure(rule: RuleName, error: unknown): void {
+  if (AUTH_RULES.has(rule)) throw serviceUnavailable(error);
+  if (isDatabaseUnavailable(error)) throw error;
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  // Name and SQLSTATE only: a driver message may quote the key (an address or a user id).
+  log.error('rate limit not counted; request allowed', { rule, error: { name, code } });
+}
+
+interface CounterRow {
+  count: number;
+  window_start: Date;
+  reset: number;
+}
+
+/** Counts one hit against a rule; undefined when the rule is off (or, for the API, could not count). */
+export async function hit(rule: RuleName, subject: string): Promise<LimitState | undefined> {
+  const ruleConfig = RULES[rule];
+  if (!ruleConfig) return undefined;
+  const { limit, windowSeconds } = ruleConfig;
+  const key = rateLimitKey(rule, subject);
+  let row: CounterRow | undefined;
+  try {
+    [row] = await sql<CounterRow[]>`
+      insert into rate_limits as r (key, window_start, count)
+      values (
+        ${key},
+        to_timestamp((floor(extract(epoch from now()) / ${windowSeconds}::int) * ${windowSeconds}::int)::float8),
+        1
+      )
+      on conflict (key, window_start) do update set count = least(r.count + 1, 2147483647)
+      returning
+        r.count,
+        r.window_start,
+        greatest(1, ceil(extract(epoch from r.window_start) + ${windowSeconds}::int - extract(epoch from now())))::int
+          as reset`;
+  } catch (error) {
+    limiterFailure(rule, error);
+    return undefined;
+  }
+  if (!row) {
+    limiterFailure(rule, new Error('rate-limit upsert returned no row'));
+    return undefined;
+  }
+  return {
+    rule,
+    key,
+    limit,
+    windowStart: row.window_start,
+    count: row.count,
+    remaining: Math.max(0, limit - row.count),
+    resetSeconds: row.reset,
+    exceeded: row.count > limit,
+  };
+}
+
+/** Takes back one hit (a provisional one that turned out not to count); returns the new state. */
+export async function release(state: LimitState): Promise<LimitState> {
+  try {
+    await sql`
+      update rate_limits set count = count - 1
+      where key = ${state.key} and window_start = ${state.windowStart} and count > 0`;
+  } catch (error) {
+    limiterFailure(state.rule, error);
+  }
+  const count = Math.max(0, state.count - 1);
+  return { ...state, count, remaining: Math.max(0, state.limit - count), exceeded: count > state.limit };
+}
+
+export const rateLimited = () =>
+  new AppError('RATE_LIMIT_EXCEEDED', 'Too many requests; retry after the number of seconds in Retry-After');
+
+/**
+ * The limits a request has met, for its response headers. With several (a login meets the
+ * per-IP and the per-email rule) the headers describe the tightest: the fewest remaining,
+ * then the longest until reset, which is also when a refused client can next succeed.
+ */
+export class RateLimitMeter {
+  readonly #states = new Map<string, LimitState>();
+
+  record(state: LimitState | undefined): void {
+    if (state) this.#states.set(state.key, state);
+  }
+
+  /** Counts a hit, records it, and refuses the request with 429 when over the limit. */
+  async enforce(rule: RuleName, subject: string): Promise<LimitState | undefined> {
+    const state = await hit(rule, subject);
+    this.record(state);
+    if (state?.exceeded) throw rateLimited();
+    return state;
+  }
+
+  headers(statusCode: number): Record<string, string> {
+    let tightest: LimitState | undefined;
+    for (const state of this.#states.values()) {
+      if (
+        !tightest ||
+        state.remaining < tightest.remaining ||
+        (state.remaining === tightest.remaining && state.resetSeconds > tightest.resetSeconds)
+      ) {
+        tightest = state;
+      }
+    }
+    if (!tightest) return {};
+    const headers: Record<string, string> = {
+      'RateLimit-Limit': String(tightest.limit),
+      'RateLimit-Remaining': String(tightest.remaining),
+      'RateLimit-Reset': String(tightest.resetSeconds),
+    };
+    if (statusCode === 429) headers['Retry-After'] = String(tightest.resetSeconds);
+    return headers;
+  }
+}
+
+/** How long a window can stay relevant: the longest enabled window (a day when all are off). */
+function retentionSeconds(): number {
+  const windows = Object.values(RULES).flatMap((rule) => (rule ? [rule.windowSeconds] : []));
+  return windows.length > 0 ? Math.max(...windows) : MAX_RATE_WINDOW_SECONDS;
+}
+
+export const CLEANUP_BATCH_SIZE = 5000;
+
+/**
+ * Deletes windows that ended, in bounded batches (short row locks, small WAL bursts) until
+ * none are left or the time is nearly up; the next run takes the rest.
+ */
+export async function deleteExpiredWindows(timeLeftMs: () => number): Promise<number> {
+  const retention = retentionSeconds();
+  let deleted = 0;
+  for (;;) {
+    const result = await sql`
+      delete from rate_limits
+      where ctid = any(array(
+        select ctid from rate_limits
+        where window_start < now() - make_interval(secs => ${retention}::int)
+        limit ${CLEANUP_BATCH_SIZE}::int
+      ))`;
+    deleted += result.count;
+    if (result.count < CLEANUP_BATCH_SIZE || timeLeftMs() < 3000) return deleted;
+  }
+}

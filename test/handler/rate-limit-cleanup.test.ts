@@ -1,0 +1,57 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  // The longest window decides how long a row can matter: an hour here.
+  process.env.RATE_LIMIT_REGISTER = '5/1h';
+  process.env.RATE_LIMIT_LOGIN = '10/15m';
+});
+
+import { sql } from '#db/client.ts';
+import { CLEANUP_BATCH_SIZE } from '#lib/rate-limit.ts';
+import { handler as cleanup } from '../../functions/rate-limit-cleanup.ts';
+import { lambdaContext } from '../helpers/lambda.ts';
+
+const scheduledEvent = {
+  id: 'cdc73f9d-aea9-11e3-9d5a-835b769c0d9c',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: new Date().toISOString(),
+  region: 'eu-west-1',
+  resources: ['arn:aws:events:eu-west-1:123456789012:rule/taskapi-rate-limit-cleanup'],
+  detail: {},
+} as ScheduledEvent;
+
+describe('the scheduled rate-limit cleanup', () => {
+  it('deletes every window older than the longest rule, in batches, and keeps the rest', async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const expired = CLEANUP_BATCH_SIZE * 2 + 500;
+    await sql`
+      insert into rate_limits (key, window_start, count)
+      select 'register:3600:ip:' || i, now() - interval '61 minutes' - make_interval(secs => i), 1
+      from generate_series(1, ${expired}::int) as i`;
+    await sql`
+      insert into rate_limits (key, window_start, count) values
+        ('register:3600:ip:198.51.100.1', now() - interval '59 minutes', 3),
+        ('login:900:ip:198.51.100.1', now(), 1)`;
+
+    const result = await cleanup(scheduledEvent, lambdaContext());
+
+    expect(result).toEqual({ deleted: expired });
+    const rows = await sql<{ key: string }[]>`select key from rate_limits order by key`;
+    expect(rows.map((row) => row.key)).toEqual(['login:900:ip:198.51.100.1', 'register:3600:ip:198.51.100.1']);
+  });
+
+  it('stops between batches when the invocation is nearly out of time', async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    await sql`
+      insert into rate_limits (key, window_start, count)
+      select 'login:900:ip:' || i, now() - interval '2 hours', 1
+      from generate_series(1, ${CLEANUP_BATCH_SIZE * 2}::int) as i`;
+
+    const result = await cleanup(scheduledEvent, lambdaContext(1000));
+
+    expect(result).toEqual({ deleted: CLEANUP_BATCH_SIZE });
+  });
+});

@@ -1,0 +1,98 @@
+import type postgres from 'postgres';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { sql } from '#db/client.ts';
+import { freePort } from '../../scripts/ports.ts';
+import { registerUser } from '../helpers/auth.ts';
+import { invoke, type Reply } from '../helpers/lambda.ts';
+
+/** The handlers as a Lambda instance would load them with this DATABASE_URL. */
+async function loadHandlers(databaseUrl: string) {
+  const saved = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = databaseUrl;
+  vi.resetModules();
+  try {
+    const handlers = {
+      login: (await import('../../functions/auth-login.ts')).handler,
+      register: (await import('../../functions/auth-register.ts')).handler,
+      refresh: (await import('../../functions/auth-refresh.ts')).handler,
+      sessions: (await import('../../functions/auth-sessions-list.ts')).handler,
+    };
+    connections.push((await import('#db/client.ts')).sql);
+    const { signAccessToken } = await import('#lib/tokens.ts');
+    return { ...handlers, signAccessToken };
+  } finally {
+    process.env.DATABASE_URL = saved;
+  }
+}
+const connections: postgres.Sql[] = [];
+afterAll(() => Promise.all(connections.map((connection) => connection.end({ timeout: 1 }))));
+
+const authRequests = (handlers: Awaited<ReturnType<typeof loadHandlers>>) => [
+  invoke(handlers.login, {
+    method: 'POST',
+    resource: '/api/v1/auth/login',
+    body: { email: 'ada@example.com', password: 'some password' },
+  }),
+  invoke(handlers.register, {
+    method: 'POST',
+    resource: '/api/v1/auth/register',
+    body: { email: 'ada@example.com', password: 'a fine password' },
+  }),
+  invoke(handlers.refresh, { method: 'POST', resource: '/api/v1/auth/refresh', body: { refreshToken: 'abc' } }),
+];
+
+const expectUnavailable = (reply: Reply) => {
+  expect(reply.status).toBe(503);
+  expect(reply.body.error).toEqual({
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'The service is temporarily unavailable, please retry',
+    requestId: reply.headers['x-request-id'],
+  });
+};
+
+describe('rate limits with the database unreachable', () => {
+  it('fail closed on the auth routes and leave the API to the database failure: 503, never 500', async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const handlers = await loadHandlers(`postgres://postgres@127.0.0.1:${await freePort()}/down`);
+    const accessToken = await handlers.signAccessToken({
+      userId: '00000000-0000-4000-8000-000000000001',
+      role: 'USER',
+      sessionId: '00000000-0000-4000-8000-000000000002',
+    });
+
+    const replies = await Promise.all([
+      ...authRequests(handlers),
+      invoke(handlers.sessions, {
+        resource: '/api/v1/auth/sessions',
+        headers: { Authorization: `Bearer ${accessToken}` },
+      }),
+    ]);
+
+    for (const reply of replies) expectUnavailable(reply);
+    expect(replies.filter((reply) => /ECONNREFUSED|127\.0\.0\.1|postgres/i.test(reply.raw))).toEqual([]);
+  });
+});
+
+describe('rate limits when the counter statement itself fails', () => {
+  it('fail closed on the auth routes with 503, and let the API through with the failure logged', async () => {
+    const logged = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const account = await registerUser();
+    await sql`alter table rate_limits rename to rate_limits_gone`;
+    const handlers = await loadHandlers(process.env.DATABASE_URL ?? '');
+
+    const replies = await Promise.all(authRequests(handlers));
+    const apiReply = await invoke(handlers.sessions, {
+      resource: '/api/v1/auth/sessions',
+      headers: { Authorization: `Bearer ${account.accessToken}` },
+    });
+    await sql`alter table rate_limits_gone rename to rate_limits`;
+
+    for (const reply of replies) expectUnavailable(reply);
+    expect(replies.filter((reply) => /rate_limits|relation|insert/i.test(reply.raw))).toEqual([]);
+    expect(apiReply.status).toBe(200);
+    expect(apiReply.headers['ratelimit-limit']).toBeUndefined();
+    expect(logged.mock.calls.map(([line]) => String(line))).toContainEqual(
+      expect.stringContaining('"message":"rate limit not counted; request allowed","rule":"api"'),
+    );
+  });
+});
