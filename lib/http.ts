@@ -189,6 +189,19 @@ function errorEnvelope(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyRes
   };
 }
 
+/**
+ * API Gateway sends `null`, not `{}`, for a request without headers (a console test event, a
+ * direct invoke): every later step may then read headers without guarding.
+ */
+function headersPresent(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    before: function defaultHeaders(request) {
+      request.event.headers ??= {};
+      request.event.multiValueHeaders ??= {};
+    },
+  };
+}
+
 /** Counts a per-IP rule before the body is even looked at, so malformed floods count too. */
 function ipRateLimit(rule: RuleName): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
@@ -217,6 +230,11 @@ function bodyGuard(optional: boolean): MiddlewareObj<APIGatewayProxyEvent, APIGa
         event.body = '{}';
         event.isBase64Encoded = false;
         return;
+      }
+      // Content-Type is a singleton field: with two, API Gateway's `headers` shows only the last,
+      // and a body the client labelled two ways is not known to be JSON.
+      if ((event.multiValueHeaders?.['content-type']?.length ?? 0) > 1) {
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send exactly one Content-Type header, application/json');
       }
       if (!JSON_CONTENT_TYPE.test(event.headers['content-type'] ?? '')) {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
@@ -257,6 +275,7 @@ export function route<
     .use(responseFinaliser())
     .use(httpCors(corsOptions))
     .use(errorEnvelope())
+    .use(headersPresent())
     .use(httpHeaderNormalizer());
   const rule = options.rateLimit ?? 'api';
   // The API rule on an authenticated route needs to know the user: it counts after the bearer check.

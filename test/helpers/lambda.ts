@@ -10,6 +10,11 @@ export interface EventOptions {
   /** The concrete path; defaults to the resource. */
   path?: string;
   headers?: Record<string, string>;
+  /**
+   * Headers sent more than once, as API Gateway passes them: every value in `multiValueHeaders`,
+   * the last one in `headers`. Replaces a same-named entry of `headers`.
+   */
+  multiValueHeaders?: Record<string, string[]>;
   query?: Record<string, string | string[]>;
   pathParameters?: Record<string, string>;
   /** An object is sent as JSON with a JSON content type; a string is sent as is. */
@@ -33,6 +38,15 @@ export function apiEvent(options: EventOptions = {}): APIGatewayProxyEvent {
     body = JSON.stringify(options.body);
     headers['Content-Type'] ??= 'application/json';
   }
+  const multiValueHeaders: Record<string, string[]> = Object.fromEntries(
+    Object.entries(headers).map(([key, value]) => [key, [value]]),
+  );
+  for (const [key, values] of Object.entries(options.multiValueHeaders ?? {})) {
+    multiValueHeaders[key] = values;
+    const last = values.at(-1);
+    if (last === undefined) delete headers[key];
+    else headers[key] = last;
+  }
   const multiValueQuery = options.query
     ? Object.fromEntries(Object.entries(options.query).map(([key, value]) => [key, [value].flat()]))
     : null;
@@ -44,7 +58,7 @@ export function apiEvent(options: EventOptions = {}): APIGatewayProxyEvent {
     path,
     httpMethod: method,
     headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([key, value]) => [key, [value]])),
+    multiValueHeaders,
     queryStringParameters: singleQuery,
     multiValueQueryStringParameters: multiValueQuery,
     pathParameters: options.pathParameters ?? null,
@@ -113,8 +127,13 @@ export interface Reply {
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /** Invokes a handler as Lambda would and returns the response with headers lower-cased. */
-export async function invoke(handler: Handler, options: EventOptions = {}): Promise<Reply> {
-  const result = await handler(apiEvent(options), lambdaContext());
+export function invoke(handler: Handler, options: EventOptions = {}): Promise<Reply> {
+  return invokeEvent(handler, apiEvent(options));
+}
+
+/** Invokes a handler with an event built (or altered) by the caller. */
+export async function invokeEvent(handler: Handler, event: APIGatewayProxyEvent): Promise<Reply> {
+  const result = await handler(event, lambdaContext());
   const headers = Object.fromEntries(
     Object.entries(result.headers ?? {}).map(([key, value]) => [key.toLowerCase(), String(value)]),
   );
