@@ -57,7 +57,9 @@ async function client(until: number, statuses: Map<number, number>): Promise<voi
 }
 
 describe('soak', () => {
-  it(`serves ${CLIENTS} clients of mixed traffic with no 5xx, flat memory and bounded connections`, { timeout: (SECONDS + 60) * 1000 }, async () => {
+  it(`serves ${CLIENTS} clients of mixed traffic with no 5xx, flat memory and bounded connections`, {
+    timeout: (SECONDS + 60) * 1000,
+  }, async () => {
     const pid = inject('serverPid');
     const database = new URL(inject('serverDatabaseUrl')).pathname.slice(1);
     const statuses = new Map<number, number>();
