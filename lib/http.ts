@@ -199,6 +199,19 @@ function errorEnvelope(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyRes
   };
 }
 
+/**
+ * API Gateway sends `null`, not `{}`, for a request without headers (a console test event, a
+ * direct invoke): every later step may then read headers without guarding.
+ */
+function headersPresent(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    before: function defaultHeaders(request) {
+      request.event.headers ??= {};
+      request.event.multiValueHeaders ??= {};
+    },
+  };
+}
+
 /** Counts a per-IP rule before the body is even looked at, so malformed floods count too. */
 function ipRateLimit(rule: RuleName): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
@@ -227,6 +240,11 @@ function bodyGuard(optional: boolean): MiddlewareObj<APIGatewayProxyEvent, APIGa
         event.body = '{}';
         event.isBase64Encoded = false;
         return;
+      }
+      // Content-Type is a singleton field: with two, API Gateway's `headers` shows only the last,
+      // and a body the client labelled two ways is not known to be JSON.
+      if ((event.multiValueHeaders?.['content-type']?.length ?? 0) > 1) {
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send exactly one Content-Type header, application/json');
       }
       if (!JSON_CONTENT_TYPE.test(event.headers['content-type'] ?? '')) {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
@@ -274,6 +292,7 @@ export function route<
     .use(responseFinaliser(options.contentSecurityPolicy))
     .use(httpCors(corsOptions))
     .use(errorEnvelope())
+    .use(headersPresent())
     .use(httpHeaderNormalizer());
   const rule = options.rateLimit ?? 'api';
   // The API rule on an authenticated route needs to know the user: it counts after the bearer check.
@@ -284,7 +303,9 @@ export function route<
   }
   const wrapped = pipeline.handler(async function handleRoute(event, context) {
     const meter = meterOf(event);
-    // Authentication first: an anonymous caller learns nothing about ids or bodies.
+    // Authentication before path, query and body validation: an anonymous caller learns
+    // nothing about ids or fields. (Size, media type and JSON syntax are checked earlier, by
+    // the body middlewares, so those answer 413/415/400 before a 401.)
     let auth: AuthContext | undefined;
     if (options.auth !== 'none') {
       try {

@@ -17,6 +17,9 @@ const CLOCK_TOLERANCE = 5;
 
 export type Role = 'USER' | 'ADMIN';
 
+/** User and session ids are UUIDs; anything else in a token must not reach a uuid column. */
+const UUID = /^[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}$/i;
+
 export interface AccessClaims {
   userId: string;
   role: Role;
@@ -49,6 +52,8 @@ export async function verifyAccessToken(token: string): Promise<AccessClaims> {
       typ !== 'access' ||
       typeof sub !== 'string' ||
       typeof sid !== 'string' ||
+      !UUID.test(sub) ||
+      !UUID.test(sid) ||
       (role !== 'USER' && role !== 'ADMIN')
     ) {
       throw new AppError('TOKEN_INVALID', 'The access token is not valid');

@@ -101,6 +101,9 @@ describe('the bearer step', () => {
         return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(secret);
       },
     ],
+    // Only the key holder can sign these; still a 401, never a 500 from PostgreSQL's uuid cast.
+    ['a signed token whose session id is not a UUID', (a: Registered) => forge(a, { claims: { sid: "x' or 1=1" } })],
+    ['a signed token whose subject is not a UUID', (a: Registered) => forge(a, { claims: { sub: 'admin' } })],
     ['a refresh token', async (a: Registered) => a.refreshToken],
     ['garbage', async () => 'not.a.jwt'],
   ])('answers TOKEN_INVALID for %s', async (_, make) => {

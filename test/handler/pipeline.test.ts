@@ -1,10 +1,11 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as v from 'valibot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError, ERROR_STATUS, type ErrorCode } from '#lib/errors.ts';
 import { MAX_BODY_BYTES, route } from '#lib/http.ts';
 import { created, noContent, ok, paginated } from '#lib/responses.ts';
 import { idPath, paginationQuery, text } from '#lib/validation.ts';
-import { type EventOptions, invoke } from '../helpers/lambda.ts';
+import { apiEvent, type EventOptions, invoke, invokeEvent } from '../helpers/lambda.ts';
 
 // Small routes built with the real pipeline factory, one per behaviour under test. The OpenAPI
 // document describes only the real functions, so these skip the contract check.
@@ -163,6 +164,21 @@ describe('request bodies', () => {
     expect(reply.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it.each([
+    ['text/plain', 'application/json'],
+    ['application/json', 'text/plain'],
+    ['application/json', 'application/json'],
+  ])('rejects two Content-Type headers (%s, %s) with 415', async (first, second) => {
+    const reply = await invokeAdHoc(echo, {
+      method: 'POST',
+      body: '{"title":"x"}',
+      multiValueHeaders: { 'Content-Type': [first, second] },
+    });
+
+    expect(reply.status).toBe(415);
+    expect(reply.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
   it('rejects a body without a content type with 415', async () => {
     const reply = await invokeAdHoc(echo, { method: 'POST', body: '{"title":"x"}' });
 
@@ -266,6 +282,44 @@ describe('request bodies', () => {
 
     expect(reply.status).toBe(200);
     expect(reply.body.data).toEqual({});
+  });
+});
+
+describe('events without headers', () => {
+  // API Gateway sends null, not {}, for a request without headers (e.g. a console test event).
+  const headerless = (options: Parameters<typeof apiEvent>[0]) => ({
+    ...apiEvent(options),
+    headers: null as unknown as APIGatewayProxyEvent['headers'],
+    multiValueHeaders: null as unknown as APIGatewayProxyEvent['multiValueHeaders'],
+  });
+
+  it('answers 415 for a body without headers', async () => {
+    const reply = await invokeEvent(echo, headerless({ method: 'POST', body: '{"title":"x"}' }), { contract: false });
+
+    expect(reply.status).toBe(415);
+    expect(reply.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers 401 AUTHENTICATION_REQUIRED on a protected route without headers', async () => {
+    const reply = await invokeEvent(
+      route({ auth: 'user' }, () => ok({})),
+      headerless({}),
+      { contract: false },
+    );
+
+    expect(reply.status).toBe(401);
+    expect(reply.body.error.code).toBe('AUTHENTICATION_REQUIRED');
+  });
+
+  it('still answers a public route without headers', async () => {
+    const reply = await invokeEvent(
+      route({ auth: 'none' }, () => ok({ a: 1 })),
+      headerless({}),
+      { contract: false },
+    );
+
+    expect(reply.status).toBe(200);
+    expect(reply.headers['x-request-id']).toBeDefined();
   });
 });
 

@@ -12,6 +12,11 @@ export interface EventOptions {
   /** The concrete path; defaults to the resource. */
   path?: string;
   headers?: Record<string, string>;
+  /**
+   * Headers sent more than once, as API Gateway passes them: every value in `multiValueHeaders`,
+   * the last one in `headers`. Replaces a same-named entry of `headers`.
+   */
+  multiValueHeaders?: Record<string, string[]>;
   query?: Record<string, string | string[]>;
   pathParameters?: Record<string, string>;
   /** An object is sent as JSON with a JSON content type; a string is sent as is. */
@@ -40,6 +45,15 @@ export function apiEvent(options: EventOptions = {}): APIGatewayProxyEvent {
     body = JSON.stringify(options.body);
     headers['Content-Type'] ??= 'application/json';
   }
+  const multiValueHeaders: Record<string, string[]> = Object.fromEntries(
+    Object.entries(headers).map(([key, value]) => [key, [value]]),
+  );
+  for (const [key, values] of Object.entries(options.multiValueHeaders ?? {})) {
+    multiValueHeaders[key] = values;
+    const last = values.at(-1);
+    if (last === undefined) delete headers[key];
+    else headers[key] = last;
+  }
   const multiValueQuery = options.query
     ? Object.fromEntries(Object.entries(options.query).map(([key, value]) => [key, [value].flat()]))
     : null;
@@ -51,7 +65,7 @@ export function apiEvent(options: EventOptions = {}): APIGatewayProxyEvent {
     path,
     httpMethod: method,
     headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([key, value]) => [key, [value]])),
+    multiValueHeaders,
     queryStringParameters: singleQuery,
     multiValueQueryStringParameters: multiValueQuery,
     pathParameters: options.pathParameters ?? null,
@@ -144,8 +158,17 @@ interface Target {
   path: string;
 }
 
+/** A lone surrogate cannot be percent-encoded; the event then carries it as it is. */
+const encode = (value: string) => {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return value;
+  }
+};
+
 const fill = (template: string, parameters: Record<string, string> = {}) =>
-  template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(parameters[name] ?? `{${name}}`));
+  template.replace(/\{([^}]+)\}/g, (_, name: string) => encode(parameters[name] ?? `{${name}}`));
 
 /**
  * The route an invocation exercises: one of the handler's own (its first unless method or
@@ -185,7 +208,30 @@ async function targetFor(handler: Handler, options: EventOptions): Promise<Targe
  */
 export async function invoke(handler: Handler, options: EventOptions = {}): Promise<Reply> {
   const target = options.contract === false ? undefined : await targetFor(handler, options);
-  const result = await handler(apiEvent({ ...options, ...target }), lambdaContext());
+  return send(handler, apiEvent({ ...options, ...target }), target);
+}
+
+/**
+ * Invokes a handler with an event built (or altered) by the caller. The answer is held to the
+ * document for the handler's route with the event's resource (whatever method the event
+ * claims), or for the event's own method and resource when the table does not know the handler.
+ */
+export async function invokeEvent(
+  handler: Handler,
+  event: APIGatewayProxyEvent,
+  options: { contract?: false } = {},
+): Promise<Reply> {
+  if (options.contract === false) return send(handler, event, undefined);
+  const own = await routesOf(handler);
+  const route = own.find((each) => each.path === event.resource) ?? (own.length === 1 ? own[0] : undefined);
+  const target = route
+    ? { method: route.method, resource: route.path, path: event.path ?? route.path }
+    : { method: event.httpMethod, resource: event.resource, path: event.path };
+  return send(handler, event, target);
+}
+
+async function send(handler: Handler, event: APIGatewayProxyEvent, target: Target | undefined): Promise<Reply> {
+  const result = await handler(event, lambdaContext());
   const headers = Object.fromEntries(
     Object.entries(result.headers ?? {}).map(([key, value]) => [key.toLowerCase(), String(value)]),
   );
