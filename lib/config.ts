@@ -1,10 +1,12 @@
 import * as v from 'valibot';
 import { parseDuration } from './duration.ts';
+import { withSecrets } from './secrets.ts';
 
 /**
  * Configuration is read from the environment once, at module load, and checked here.
  * A bad value stops the process (or the Lambda init) with one line naming the variable,
- * instead of failing later inside a request.
+ * instead of failing later inside a request. In deployed stages the secrets are read from
+ * SSM Parameter Store first (lib/secrets.ts), once per Lambda instance.
  */
 
 const duration = (fallback: string) =>
@@ -109,4 +111,4 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   throw new ConfigError(`Invalid configuration: ${String(variable)} ${message}`);
 }
 
-export const config: Config = parseConfig(process.env);
+export const config: Config = parseConfig(await withSecrets(process.env));

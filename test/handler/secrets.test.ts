@@ -1,0 +1,117 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { withSecrets } from '#lib/secrets.ts';
+import { freePort } from '../../scripts/ports.ts';
+
+/**
+ * A stand-in for SSM Parameter Store on the loopback interface, speaking the AWS JSON 1.1
+ * protocol the SDK uses, so the real SDK call is exercised without AWS.
+ */
+interface Call {
+  headers: IncomingHttpHeaders;
+  body: { Names: string[]; WithDecryption?: boolean };
+}
+const calls: Call[] = [];
+const store = new Map<string, string>([
+  ['/taskapi/test/database-url', 'postgres://app:from-ssm@pooler.internal:6432/taskapi'],
+  ['/taskapi/test/jwt-secret', 'a-jwt-secret-from-parameter-store-0123456789'],
+]);
+const ssm = createServer((request, response) => {
+  let raw = '';
+  request.on('data', (chunk) => {
+    raw += chunk;
+  });
+  request.on('end', () => {
+    const body = JSON.parse(raw) as Call['body'];
+    calls.push({ headers: request.headers, body });
+    const found = body.Names.filter((name) => store.has(name));
+    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+    response.end(
+      JSON.stringify({
+        Parameters: found.map((name) => ({ Name: name, Type: 'SecureString', Value: store.get(name), Version: 1 })),
+        InvalidParameters: body.Names.filter((name) => !store.has(name)),
+      }),
+    );
+  });
+});
+const port = await freePort();
+await new Promise<void>((resolve) => ssm.listen(port, '127.0.0.1', resolve));
+Object.assign(process.env, {
+  AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${port}`,
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'AKIDTESTONLY',
+  AWS_SECRET_ACCESS_KEY: 'test-only',
+});
+afterAll(() => {
+  ssm.close();
+});
+beforeEach(() => {
+  calls.length = 0;
+});
+
+const names = {
+  DATABASE_URL_SSM_PARAMETER: '/taskapi/test/database-url',
+  JWT_SECRET_SSM_PARAMETER: '/taskapi/test/jwt-secret',
+};
+
+describe('secrets from SSM Parameter Store', () => {
+  it('reads every missing secret in one decrypted call when only parameter names are given', async () => {
+    const env = await withSecrets({ ...names, LOG_LEVEL: 'warn' });
+
+    expect(env.DATABASE_URL).toBe('postgres://app:from-ssm@pooler.internal:6432/taskapi');
+    expect(env.JWT_SECRET).toBe('a-jwt-secret-from-parameter-store-0123456789');
+    expect(env.LOG_LEVEL).toBe('warn');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.headers['x-amz-target']).toBe('AmazonSSM.GetParameters');
+    expect(calls[0]?.body).toEqual({
+      Names: [names.DATABASE_URL_SSM_PARAMETER, names.JWT_SECRET_SSM_PARAMETER],
+      WithDecryption: true,
+    });
+  });
+
+  it('keeps values already in the environment and never calls AWS for them', async () => {
+    const env = await withSecrets({ ...names, DATABASE_URL: 'postgres://local/db', JWT_SECRET: 'x'.repeat(32) });
+
+    expect(env.DATABASE_URL).toBe('postgres://local/db');
+    expect(calls).toHaveLength(0);
+  });
+
+  it('fetches only what is missing', async () => {
+    const env = await withSecrets({ ...names, DATABASE_URL: 'postgres://local/db' });
+
+    expect(env.JWT_SECRET).toBe('a-jwt-secret-from-parameter-store-0123456789');
+    expect(calls[0]?.body.Names).toEqual([names.JWT_SECRET_SSM_PARAMETER]);
+  });
+
+  it('does nothing without parameter names (local runs)', async () => {
+    const env = { DATABASE_URL: 'postgres://local/db', DATABASE_URL_SSM_PARAMETER: '' };
+
+    expect(await withSecrets(env)).toBe(env);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('reads only the secrets asked for', async () => {
+    const env = await withSecrets(names, ['DATABASE_URL']);
+
+    expect(env.JWT_SECRET).toBeUndefined();
+    expect(calls[0]?.body.Names).toEqual([names.DATABASE_URL_SSM_PARAMETER]);
+  });
+
+  it('names the variable whose parameter does not exist, in one line', async () => {
+    await expect(withSecrets({ ...names, JWT_SECRET_SSM_PARAMETER: '/taskapi/test/missing' })).rejects.toThrow(
+      'Invalid configuration: JWT_SECRET parameter /taskapi/test/missing does not exist in SSM Parameter Store',
+    );
+  });
+
+  it('names the variable when Parameter Store cannot be reached', async () => {
+    const closed = await freePort();
+    process.env.AWS_ENDPOINT_URL_SSM = `http://127.0.0.1:${closed}`;
+    try {
+      await expect(withSecrets(names, ['DATABASE_URL'])).rejects.toThrow(
+        /^Invalid configuration: DATABASE_URL could not be read from SSM Parameter Store \(\/taskapi\/test\/database-url\)/,
+      );
+    } finally {
+      process.env.AWS_ENDPOINT_URL_SSM = `http://127.0.0.1:${port}`;
+    }
+  });
+});
