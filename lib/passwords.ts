@@ -1,5 +1,11 @@
-import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import type { Algorithm } from '@node-rs/argon2';
 import commonPasswords from './data/common-passwords.json' with { type: 'json' };
+
+/**
+ * The native addon is imported on first use, not at the top: a route's bundle then ships it
+ * only when the route can reach a hash or a verification (see serverless.yml).
+ */
+const argon2 = () => import('@node-rs/argon2');
 
 /**
  * Argon2id at OWASP's minimum (19 MiB, 2 passes, 1 lane), set explicitly because the
@@ -23,12 +29,14 @@ const COMMON = new Set<string>(commonPasswords);
 
 export const isCommonPassword = (password: string) => COMMON.has(password.toLowerCase());
 
-export function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string): Promise<string> {
+  const { hash } = await argon2();
   return hash(password, ARGON2_OPTIONS);
 }
 
 /** A malformed stored hash counts as a mismatch rather than an error. */
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  const { verify } = await argon2();
   try {
     return await verify(passwordHash, password, ARGON2_OPTIONS);
   } catch {
