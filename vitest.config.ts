@@ -2,13 +2,24 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // The soak runs on its own: npm run test:reliability.
-    exclude: ['test/reliability/**', '**/node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'app',
+          include: ['test/**/*.test.ts'],
+          // The soak runs on its own: npm run test:reliability.
+          exclude: ['test/reliability/**', 'test/deploy/**', '**/node_modules/**'],
+          sequence: { groupOrder: 1 },
+        },
+      },
+      // `serverless package` is CPU-heavy: it runs once the app tests (some timing-sensitive) are done.
+      { extends: true, test: { name: 'deploy', include: ['test/deploy/**/*.test.ts'], sequence: { groupOrder: 2 } } },
+    ],
   },
 });
