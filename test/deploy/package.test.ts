@@ -52,6 +52,9 @@ const routes = ROUTES.filter((route) => existsSync(join(root, 'functions', `${ro
 /** `/health` is also served at the root, for load balancers and humans. */
 const routePaths = (route: Route) => [`/api/v1${route.path}`, ...(route.name === 'health' ? ['/health'] : [])];
 
+/** Paths served without an API key in every stage: the API reference, static, no data. */
+const PUBLIC = ['/docs', '/api/v1/openapi.json'];
+
 /** Values a leak would show: the package runs with these in its environment. */
 const CANARY_DATABASE_URL = 'postgres://taskapi:canary-db-password-7f3a91@pooler.internal:6432/taskapi';
 const CANARY_JWT_SECRET = 'canary-jwt-secret-5c0de6b1a2f94e7d8c3b';
@@ -269,11 +272,13 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
     }
   });
 
-  it('marks every method private in deployed stages, except CORS preflights', () => {
+  it('marks every method private in deployed stages, except CORS preflights and the API reference', () => {
     const all = methods(current());
-    const keyed = all.filter((method) => method.method !== 'OPTIONS');
+    const keyed = all.filter((method) => method.method !== 'OPTIONS' && !PUBLIC.includes(method.path));
     expect(keyed.length).toBeGreaterThan(routes.length);
     expect(keyed.filter((method) => !method.apiKeyRequired)).toEqual([]);
+    const reference = all.filter((method) => method.method === 'GET' && PUBLIC.includes(method.path));
+    expect(reference.map((method) => method.apiKeyRequired)).toEqual(reference.map(() => false));
   });
 
   it('sends unknown routes to the not-found function', () => {
