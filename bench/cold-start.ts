@@ -35,7 +35,7 @@ async function packageFunctions(): Promise<string> {
       '--package',
       out,
       ...['--param', `architecture=${architecture}`, '--param', 'subnetIds=subnet-bench'],
-      ...['--param', 'securityGroupIds=sg-bench', '--param', 'corsOrigins='],
+      ...['--param', 'securityGroupIds=sg-bench', '--param', 'corsOrigins=https://app.example.com'],
     ],
     { cwd: root, env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' }, maxBuffer: 64 * 1024 * 1024 },
   );

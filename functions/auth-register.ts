@@ -1,6 +1,6 @@
 import { route } from '#lib/http.ts';
 import { created } from '#lib/responses.ts';
-import { RegisterBody } from '#lib/schemas/auth.ts';
+import { RegisterBody } from '#lib/schemas/new-password.ts';
 import { register } from '#lib/users.ts';
 
 /** POST /api/v1/auth/register: creates a USER account and signs it in. */

@@ -1,5 +1,4 @@
 import type { Algorithm } from '@node-rs/argon2';
-import commonPasswords from './data/common-passwords.json' with { type: 'json' };
 
 /**
  * The native addon is imported on first use, not at the top: a route's bundle then ships it
@@ -24,10 +23,6 @@ export const ARGON2_OPTIONS = {
  * emails verify against it so they cost as much as a wrong password for a real account.
  */
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$rpC2wP+fGs9OelNAZ3JKZQ$MTukt7r7GNCcdsMjNAoQfEUlG5PkN8yaPlxqG/tgu6A';
-
-const COMMON = new Set<string>(commonPasswords);
-
-export const isCommonPassword = (password: string) => COMMON.has(password.toLowerCase());
 
 export async function hashPassword(password: string): Promise<string> {
   const { hash } = await argon2();

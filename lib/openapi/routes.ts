@@ -2,11 +2,12 @@ import * as v from 'valibot';
 import type { AuthLevel } from '../auth.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { RouteRateLimit } from '../http.ts';
-import { LoginBody, LogoutBody, RefreshBody, Refreshed, RegisterBody, Session } from '../schemas/auth.ts';
+import { LoginBody, LogoutBody, RefreshBody, Refreshed, Session } from '../schemas/auth.ts';
 import { dataEnvelope, pageEnvelope } from '../schemas/envelopes.ts';
 import { Health } from '../schemas/health.ts';
+import { RegisterBody, UpdateMeBody } from '../schemas/new-password.ts';
 import { CreateTaskBody, ListTasksQuery, Task, UpdateTaskBody } from '../schemas/tasks.ts';
-import { ListUsersQuery, SignedIn, UpdateMeBody, UpdateUserBody, User } from '../schemas/users.ts';
+import { ListUsersQuery, SignedIn, UpdateUserBody, User } from '../schemas/users.ts';
 import { type AnySchema, idPath } from '../validation.ts';
 
 /**

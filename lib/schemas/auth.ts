@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { isCommonPassword } from '../passwords.ts';
 import { text } from '../validation.ts';
 import { resourceId, timestamp } from './envelopes.ts';
 
@@ -13,20 +12,8 @@ export const email = v.pipe(
   v.examples(['ada@example.com']),
 );
 
-/** 8 to 128 code points, any characters, never trimmed, not on the common-password list. */
-export const newPassword = v.pipe(
-  text({ min: 8, max: 128 }),
-  v.check((password) => !isCommonPassword(password), 'is too common; choose a less guessable password'),
-  v.description(
-    '8 to 128 characters, any characters, never trimmed; one of the 10,000 most common passwords is refused',
-  ),
-  v.examples(['correct horse battery staple']),
-);
-
 /** A password being checked rather than set: only the length cap, so no hash ever runs on a huge input. */
 export const givenPassword = v.pipe(text({ min: 1, max: 128 }), v.examples(['correct horse battery staple']));
-
-export const RegisterBody = v.strictObject({ email, password: newPassword });
 
 export const LoginBody = v.strictObject({ email, password: givenPassword });
 

@@ -1,21 +1,11 @@
 import * as v from 'valibot';
 import { paginationQuery, text } from '../validation.ts';
-import { email, givenPassword, newPassword, Tokens } from './auth.ts';
+import { Tokens } from './auth.ts';
 import { resourceId, timestamp } from './envelopes.ts';
 
 /** Request and response schemas of the user routes. */
 
 export const role = v.picklist(['USER', 'ADMIN'], 'must be USER or ADMIN');
-
-export const UpdateMeBody = v.pipe(
-  v.strictObject({
-    email: v.optional(email),
-    password: v.optional(newPassword),
-    currentPassword: v.pipe(givenPassword, v.description('proves it is you')),
-  }),
-  v.check((body) => body.email !== undefined || body.password !== undefined, 'must change email or password'),
-  v.description('at least one of email and password; a new password ends every other session'),
-);
 
 export const ListUsersQuery = v.strictObject({
   ...paginationQuery,
