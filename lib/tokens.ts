@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { config } from './config.ts';
 import { AppError } from './errors.ts';
@@ -8,7 +8,8 @@ import { AppError } from './errors.ts';
  * of which only a SHA-256 hash is stored.
  */
 
-const key = new TextEncoder().encode(config.JWT_SECRET);
+// A KeyObject made once: jose would otherwise import raw key bytes on every verification.
+const key = createSecretKey(Buffer.from(config.JWT_SECRET));
 const ISSUER = 'taskapi';
 const AUDIENCE = 'taskapi-api';
 const ALGORITHM = 'HS256';
