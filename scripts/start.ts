@@ -81,6 +81,17 @@ try {
 }
 
 if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) {
+  // The admin's credentials follow the same rules as any account's.
+  const v = await import('valibot');
+  const { email } = await import('../lib/schemas/auth.ts');
+  const { newPassword } = await import('../lib/schemas/new-password.ts');
+  for (const [variable, schema] of [['ADMIN_EMAIL', email], ['ADMIN_PASSWORD', newPassword]] as const) {
+    const result = v.safeParse(schema, process.env[variable]);
+    if (!result.success) {
+      await database?.stop();
+      fail(`Invalid configuration: ${variable} ${result.issues[0]?.message}`);
+    }
+  }
   const { ensureAdmin } = await import('../lib/users.ts');
   const { sql } = await import('../db/client.ts');
   const outcome = await ensureAdmin(process.env.ADMIN_EMAIL, process.env.ADMIN_PASSWORD);
