@@ -5,14 +5,13 @@
  * it measures and reports (terminal table, bench/results.json, bench/RESULTS.md + SVG charts).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { runMigrations } from '../db/migrate.ts';
-import { type EmbeddedDatabase, randomSecret, startEmbeddedPostgres } from '../scripts/local-db.ts';
-import { freePort } from '../scripts/ports.ts';
+import { scratchServer } from '../scripts/local-db.ts';
 import { createDatabase, databaseUrl, dropDatabase } from '../test/helpers/databases.ts';
 import { barChart } from './chart.ts';
 import { measureColdStarts } from './cold-start.ts';
@@ -24,18 +23,9 @@ const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const started = performance.now();
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
-// --- A database of its own: DATABASE_URL's server when set, else an embedded one. ---
-let embedded: EmbeddedDatabase | undefined;
-let serverUrl = process.env.DATABASE_URL;
-if (!serverUrl) {
-  embedded = await startEmbeddedPostgres({
-    dataDir: mkdtempSync(join(tmpdir(), 'taskapi-bench-pg-')),
-    port: await freePort(),
-    persistent: false,
-    password: randomSecret(),
-  });
-  serverUrl = embedded.adminUrl;
-}
+// A database of its own, on DATABASE_URL's server when set, else on an embedded one.
+const embedded = !process.env.DATABASE_URL;
+const { serverUrl, stop: stopServer } = await scratchServer(process.env.DATABASE_URL, 'bench');
 const adminUrl = databaseUrl(serverUrl, 'postgres');
 const benchDatabase = `taskapi_bench_${Date.now().toString(36)}`;
 const url = await createDatabase(adminUrl, benchDatabase);
@@ -113,7 +103,7 @@ try {
   const { sql } = await import('../db/client.ts');
   await sql.end({ timeout: 5 });
   await dropDatabase(adminUrl, benchDatabase);
-  await embedded?.stop();
+  await stopServer();
 }
 
 type Results = {

@@ -89,3 +89,24 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<st
   url.pathname = `/${name}`;
   return url.toString();
 }
+
+/**
+ * A server to create throw-away databases on (tests, benchmarks): the given URL's server when
+ * set, else an embedded one in a temporary folder, deleted on stop.
+ */
+export async function scratchServer(
+  url: string | undefined,
+  label: string,
+): Promise<{ serverUrl: string; stop: () => Promise<void> }> {
+  if (url) return { serverUrl: url, stop: async () => {} };
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { freePort } = await import('./ports.ts');
+  const embedded = await startEmbeddedPostgres({
+    dataDir: mkdtempSync(join(tmpdir(), `taskapi-${label}-pg-`)),
+    port: await freePort(),
+    persistent: false,
+    password: randomSecret(),
+  });
+  return { serverUrl: embedded.adminUrl, stop: embedded.stop };
+}

@@ -85,7 +85,10 @@ if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) {
   const v = await import('valibot');
   const { email } = await import('../lib/schemas/auth.ts');
   const { newPassword } = await import('../lib/schemas/new-password.ts');
-  for (const [variable, schema] of [['ADMIN_EMAIL', email], ['ADMIN_PASSWORD', newPassword]] as const) {
+  for (const [variable, schema] of [
+    ['ADMIN_EMAIL', email],
+    ['ADMIN_PASSWORD', newPassword],
+  ] as const) {
     const result = v.safeParse(schema, process.env[variable]);
     if (!result.success) {
       await database?.stop();

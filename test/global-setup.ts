@@ -1,10 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { runMigrations } from '../db/migrate.ts';
-import { type EmbeddedDatabase, randomSecret, startEmbeddedPostgres } from '../scripts/local-db.ts';
+import { scratchServer } from '../scripts/local-db.ts';
 import { freePort } from '../scripts/ports.ts';
 import { createDatabase, databaseUrl, dropDatabase, uniqueName } from './helpers/databases.ts';
 import { TEST_ENV } from './helpers/env.ts';
@@ -59,17 +56,8 @@ function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
 }
 
 export default async function setup(project: TestProject) {
-  let embedded: EmbeddedDatabase | undefined;
-  let serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (!serverUrl) {
-    embedded = await startEmbeddedPostgres({
-      dataDir: mkdtempSync(join(tmpdir(), 'taskapi-test-pg-')),
-      port: await freePort(),
-      persistent: false,
-      password: randomSecret(),
-    });
-    serverUrl = embedded.adminUrl;
-  }
+  const scratch = await scratchServer(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL, 'test');
+  const serverUrl = scratch.serverUrl;
   const adminUrl = databaseUrl(serverUrl, 'postgres');
   const pooler: Pooler | undefined =
     process.env.TEST_VIA_PGBOUNCER === '1' ? await startPgBouncer(adminUrl) : undefined;
@@ -103,6 +91,6 @@ export default async function setup(project: TestProject) {
     await dropDatabase(adminUrl, serverDatabase);
     await dropDatabase(adminUrl, templateDatabase);
     await pooler?.stop();
-    await embedded?.stop();
+    await scratch.stop();
   };
 }

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SECURITY_HEADERS } from '../helpers/headers.ts';
 import { call } from '../helpers/http.ts';
-
-const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'x-frame-options': 'DENY',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-};
 
 describe('local server', () => {
   it.each(['/api/v1/health', '/health'])('serves %s with the database check', async (path) => {

@@ -5,6 +5,7 @@ import { AppError, ERROR_STATUS, type ErrorCode } from '#lib/errors.ts';
 import { MAX_BODY_BYTES, route } from '#lib/http.ts';
 import { created, noContent, ok, paginated } from '#lib/responses.ts';
 import { idPath, paginationQuery, text } from '#lib/validation.ts';
+import { SECURITY_HEADERS } from '../helpers/headers.ts';
 import { apiEvent, type EventOptions, invoke, invokeEvent } from '../helpers/lambda.ts';
 
 // Small routes built with the real pipeline factory, one per behaviour under test. The OpenAPI
@@ -31,14 +32,6 @@ const thrower = (error: unknown) =>
   route({ auth: 'none' }, () => {
     throw error;
   });
-
-const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'x-frame-options': 'DENY',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-};
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -19,6 +19,7 @@ import { handler as usersList } from '../../functions/users-list.ts';
 import { handler as usersMeGet } from '../../functions/users-me-get.ts';
 import { handler as usersMeUpdate } from '../../functions/users-me-update.ts';
 import { handler as usersUpdate } from '../../functions/users-update.ts';
+import { SECURITY_HEADERS } from './headers.ts';
 import type { invoke, Reply } from './lambda.ts';
 
 /** Shared by the hostile-input corpus and the fuzz tests: the routes, the error envelope, the database's state. */
@@ -56,14 +57,6 @@ export const ROUTES = {
 } satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;
-
-export const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'x-frame-options': 'DENY',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-};
 
 /** What must never reach a client: stack frames, SQL, driver or ORM text, source paths. */
 export const LEAK = /at \w+ \(|postgres|select |insert |update \w+ set |syntax error|drizzle|node_modules|\.ts:\d+/i;
@@ -108,3 +101,5 @@ export async function databaseState(): Promise<Record<string, string | number>> 
   if (!row) throw new Error('no database state');
   return { ...row };
 }
+
+export { SECURITY_HEADERS };
