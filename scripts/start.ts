@@ -45,7 +45,9 @@ process.on('SIGTERM', () => void shutdown(0));
 process.on('exit', () => server?.kill('SIGKILL'));
 
 if (!process.env.DATABASE_URL) {
-  const pgPort = Number(process.env.EMBEDDED_PG_PORT ?? 54_320);
+  // Below Linux's ephemeral range (32768-60999): a busy machine's outgoing connections can hold
+  // any port in it, and the server then fails to bind.
+  const pgPort = Number(process.env.EMBEDDED_PG_PORT ?? 25_432);
   const password = keptSecret(join(dataDir, 'pg-password'), randomSecret);
   try {
     database = await startEmbeddedPostgres({

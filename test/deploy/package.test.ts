@@ -452,6 +452,20 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
     });
   });
 
+  it('passes the rate-limit rules to every function, from the stage params', () => {
+    const { template } = current();
+
+    for (const [id, resource] of ofType(template, 'AWS::Lambda::Function')) {
+      expect(resource.Properties.Environment.Variables, id).toMatchObject({
+        RATE_LIMIT_LOGIN: '10/15m',
+        RATE_LIMIT_LOGIN_FAILURES: '5/15m',
+        RATE_LIMIT_REGISTER: '5/1h',
+        RATE_LIMIT_REFRESH: '30/15m',
+        RATE_LIMIT_API: '100/1m',
+      });
+    }
+  });
+
   it('has a migrate function with no HTTP event that ships the migrations', () => {
     const { template, stage, zips } = current();
     const names = functionNames(template, stage.name);
