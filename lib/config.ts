@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { parseDuration } from './duration.ts';
+import { parseDuration, SECONDS_PER_UNIT } from './duration.ts';
 import { withSecrets } from './secrets.ts';
 
 /**
@@ -22,7 +22,6 @@ export interface RateRule {
   windowSeconds: number;
 }
 
-const RATE_UNITS = { s: 1, m: 60, h: 3600 } as const;
 /** Windows longer than a day would be bans rather than rate limits, and keep rows around for longer. */
 export const MAX_RATE_WINDOW_SECONDS = 86_400;
 const MAX_RATE_LIMIT = 1_000_000_000;
@@ -34,7 +33,7 @@ export function parseRateRule(text: string): RateRule | null | undefined {
   const match = /^(\d{1,10})\/(\d{1,6})(s|m|h)$/.exec(trimmed);
   if (!match) return undefined;
   const limit = Number(match[1]);
-  const windowSeconds = Number(match[2]) * RATE_UNITS[match[3] as keyof typeof RATE_UNITS];
+  const windowSeconds = Number(match[2]) * SECONDS_PER_UNIT[match[3] as 's' | 'm' | 'h'];
   if (limit < 1 || limit > MAX_RATE_LIMIT || windowSeconds < 1 || windowSeconds > MAX_RATE_WINDOW_SECONDS) {
     return undefined;
   }

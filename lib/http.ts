@@ -20,8 +20,6 @@ import { type AnySchema, parseInput, parsePath } from './validation.ts';
  * contract's headers.
  */
 
-export { MAX_BODY_BYTES };
-
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
   'X-Frame-Options': 'DENY',

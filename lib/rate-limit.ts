@@ -3,6 +3,7 @@ import { sql } from '#db/client.ts';
 import { config, MAX_RATE_WINDOW_SECONDS, type RateRule } from './config.ts';
 import { AppError, isDatabaseUnavailable, serviceUnavailable } from './errors.ts';
 import { log } from './log.ts';
+import { normaliseEmail } from './validation.ts';
 
 /**
  * Rate limits counted in PostgreSQL: Lambda instances share no memory, so a counter anywhere
@@ -65,7 +66,7 @@ export const userSubject = (userId: string) => `user:${userId}`;
 
 /** Emails are kept as a keyed hash: the table then holds no address anyone typed, real or not. */
 export const emailSubject = (email: string) =>
-  `email:${createHmac('sha256', config.JWT_SECRET).update(email.trim().toLowerCase()).digest('base64url')}`;
+  `email:${createHmac('sha256', config.JWT_SECRET).update(normaliseEmail(email)).digest('base64url')}`;
 
 /** The window length is part of the key, so a changed window never inherits an old count. */
 export function rateLimitKey(rule: RuleName, subject: string): string {

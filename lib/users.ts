@@ -10,7 +10,7 @@ import type { User } from './schemas/users.ts';
 import { type ClientInfo, revokeAllSessions, startSession } from './sessions.ts';
 import { contains, pageOffset } from './sql.ts';
 import type { Role } from './tokens.ts';
-import type { Pagination } from './validation.ts';
+import { normaliseEmail, type Pagination } from './validation.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -27,7 +27,7 @@ export function toUser(row: Pick<UserRow, 'id' | 'email' | 'role' | 'createdAt' 
 
 const emailTaken = () => new AppError('EMAIL_ALREADY_EXISTS', 'An account with this email already exists');
 
-const byEmail = (email: string) => eq(raw`lower(${users.email})`, email.toLowerCase());
+const byEmail = (email: string) => eq(raw`lower(${users.email})`, normaliseEmail(email));
 
 /** Creates a USER account and its first session in one transaction: both exist or neither. */
 export async function register(
@@ -87,7 +87,7 @@ export async function ensureAdmin(email: string, password: string): Promise<'cre
   const passwordHash = await hashPassword(password);
   await db
     .insert(users)
-    .values({ email: email.trim().toLowerCase(), passwordHash, role: 'ADMIN' })
+    .values({ email: normaliseEmail(email), passwordHash, role: 'ADMIN' })
     .onConflictDoNothing();
   return 'created';
 }

@@ -32,6 +32,9 @@ export const text = ({ min = 0, max, trim = false }: { min?: number; max: number
   return trim ? v.pipe(base, v.trim(), atLeast, atMost, limits) : v.pipe(base, atLeast, atMost, limits);
 };
 
+/** How the API compares and stores emails: trimmed and lower-cased (the schemas do the same). */
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
 export const uuid = v.pipe(v.string(), v.uuid('must be a UUID'));
 
 /** A path id: anything that is not a UUID is simply not found. */

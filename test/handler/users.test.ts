@@ -201,6 +201,20 @@ describe('admin user management', () => {
   });
 });
 
+describe('the start-up admin', () => {
+  it('is created once and then left alone, however the email is spaced or cased', async () => {
+    const { ensureAdmin } = await import('#lib/users.ts');
+    const email = uniqueEmail('boot');
+
+    const first = await ensureAdmin(`  ${email.toUpperCase()} `, PASSWORD);
+    const again = await ensureAdmin(`${email} `, PASSWORD);
+
+    expect([first, again]).toEqual(['created', 'unchanged']);
+    const [row] = await sql`select email, role from users where lower(email) = ${email}`;
+    expect(row).toEqual({ email, role: 'ADMIN' });
+  });
+});
+
 describe('the last admin', () => {
   it('cannot be demoted or deleted', async () => {
     await sql`update users set role = 'USER' where role = 'ADMIN'`;
