@@ -63,6 +63,9 @@ export async function startSession(
   return issueTokens(tx, { id: session.id, userId: user.id, role: user.role, expiresAt }, null);
 }
 
+/** The columns that end a session, with why. */
+const revocation = (reason: string) => ({ revokedAt: raw`now()`, revokeReason: reason });
+
 type RotationOutcome = { tokens: Tokens } | { reused: true };
 
 /**
@@ -101,7 +104,7 @@ export async function rotateRefreshToken(refreshToken: string): Promise<Tokens> 
     if (row.usedAt && !row.inGrace) {
       await tx
         .update(sessions)
-        .set({ revokedAt: raw`now()`, revokeReason: 'refresh_token_reuse' })
+        .set(revocation('refresh_token_reuse'))
         .where(eq(sessions.id, row.sessionId));
       return { reused: true };
     }
@@ -131,7 +134,7 @@ const live = (userId: string) =>
 export async function revokeSession(userId: string, sessionId: string, reason: string): Promise<boolean> {
   const revoked = await db
     .update(sessions)
-    .set({ revokedAt: raw`now()`, revokeReason: reason })
+    .set(revocation(reason))
     .where(and(eq(sessions.id, sessionId), live(userId)))
     .returning({ id: sessions.id });
   return revoked.length > 0;
@@ -141,7 +144,7 @@ export async function revokeSession(userId: string, sessionId: string, reason: s
 export async function revokeSessionOfRefreshToken(userId: string, refreshToken: string, reason: string): Promise<void> {
   await db
     .update(sessions)
-    .set({ revokedAt: raw`now()`, revokeReason: reason })
+    .set(revocation(reason))
     .where(
       and(
         live(userId),
@@ -162,7 +165,7 @@ export async function revokeAllSessions(
 ): Promise<void> {
   await executor
     .update(sessions)
-    .set({ revokedAt: raw`now()`, revokeReason: reason })
+    .set(revocation(reason))
     .where(and(live(userId), exceptSessionId ? raw`${sessions.id} <> ${exceptSessionId}` : undefined));
 }
 
