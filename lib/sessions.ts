@@ -102,10 +102,7 @@ export async function rotateRefreshToken(refreshToken: string): Promise<Tokens> 
     if (row.expired || row.sessionExpired) throw new AppError('TOKEN_EXPIRED', 'The refresh token has expired');
 
     if (row.usedAt && !row.inGrace) {
-      await tx
-        .update(sessions)
-        .set(revocation('refresh_token_reuse'))
-        .where(eq(sessions.id, row.sessionId));
+      await tx.update(sessions).set(revocation('refresh_token_reuse')).where(eq(sessions.id, row.sessionId));
       return { reused: true };
     }
 
