@@ -10,7 +10,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { runMigrations } from '../db/migrate.ts';
+import { runMigrations } from '#db/migrate.ts';
 import { scratchServer } from '../scripts/local-db.ts';
 import { createDatabase, databaseUrl, dropDatabase } from '../test/helpers/databases.ts';
 import { barChart } from './chart.ts';
@@ -56,7 +56,7 @@ try {
   const { results: warm, fixtures } = await measureWarmRoutes(floor, say);
 
   say('\n== 2. Argon2id');
-  const { hashPassword, verifyPassword } = await import('../lib/passwords.ts');
+  const { hashPassword, verifyPassword } = await import('#lib/auth/passwords.ts');
   const hashSamples = await timeRuns(() => hashPassword('correct horse battery staple'), 30, 3);
   const stored = await hashPassword('correct horse battery staple');
   const verifySamples = await timeRuns(() => verifyPassword(stored, 'correct horse battery staple'), 30, 3);
@@ -100,7 +100,7 @@ try {
   say(`\nwrote bench/results.json, bench/RESULTS.md, bench/warm.svg, bench/cold.svg in ${results.durationSeconds}s`);
 } finally {
   await floor.end({ timeout: 5 });
-  const { sql } = await import('../db/client.ts');
+  const { sql } = await import('#db/client.ts');
   await sql.end({ timeout: 5 });
   await dropDatabase(adminUrl, benchDatabase);
   await stopServer();

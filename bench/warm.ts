@@ -44,7 +44,7 @@ const SESSIONS = `select "id", "created_at", "last_used_at", "expires_at", "user
   where ("sessions"."user_id" = $1 and "sessions"."revoked_at" is null and "sessions"."expires_at" > now())
   order by "sessions"."last_used_at" desc, "sessions"."id" desc`;
 
-// lib/rate-limit.ts's one statement per hit.
+// lib/infra/rate-limit.ts's one statement per hit.
 const RATE_HIT = `insert into rate_limits as r (key, window_start, count)
   values ($1, to_timestamp((floor(extract(epoch from now()) / $2::int) * $2::int)::float8), 1)
   on conflict (key, window_start) do update set count = least(r.count + 1, 2147483647)

@@ -1,11 +1,9 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { config } from '#lib/config.ts';
 import * as schema from './schema.ts';
 
 /**
- * One connection per Lambda instance, created at module scope and reused while the
- * instance is warm. The settings are for a transaction-mode pooler (PgBouncer, RDS Proxy):
+ * The database client of one Lambda instance, for a transaction-mode pooler (PgBouncer, RDS Proxy):
  * - max 1: an instance serves one request at a time; the pooler multiplexes instances.
  * - prepare false: named prepared statements do not survive transaction pooling.
  * - connect_timeout 5 s: fail fast and answer 503 long before API Gateway's 29 s.
@@ -13,19 +11,23 @@ import * as schema from './schema.ts';
  * - statement_timeout: a backstop against a runaway query holding the connection.
  * - backoff 0: postgres.js otherwise waits up to 20 s (growing with each failure) before
  *   reconnecting, holding every request meanwhile; a request must fail fast with 503 instead.
+ * Nothing connects until the first query.
  */
-export const sql = postgres(config.DATABASE_URL, {
-  max: 1,
-  prepare: false,
-  connect_timeout: 5,
-  idle_timeout: 20,
-  max_lifetime: 60 * 30,
-  backoff: () => 0,
-  connection: { application_name: 'taskapi', statement_timeout: 10_000 },
-  onnotice: () => {},
-});
+export function createClient(url: string) {
+  const sql = postgres(url, {
+    max: 1,
+    prepare: false,
+    connect_timeout: 5,
+    idle_timeout: 20,
+    max_lifetime: 60 * 30,
+    backoff: () => 0,
+    connection: { application_name: 'taskapi', statement_timeout: 10_000 },
+    onnotice: () => {},
+  });
+  return { sql, db: drizzle(sql, { schema }) };
+}
 
-export const db = drizzle(sql, { schema });
-
-export type Database = typeof db;
+export type Client = ReturnType<typeof createClient>;
+export type Sql = Client['sql'];
+export type Database = Client['db'];
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];

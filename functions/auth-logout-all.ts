@@ -1,10 +1,10 @@
-import { db } from '#db/client.ts';
-import { route } from '#lib/http.ts';
-import { noContent } from '#lib/responses.ts';
-import { revokeAllSessions } from '#lib/sessions.ts';
+import { revokeAllSessions } from '#lib/auth/sessions.ts';
+import { noContent } from '#lib/http/responses.ts';
+import { route } from '#lib/http/route.ts';
+import { declaration } from '#lib/http/routes/auth-logout-all.ts';
+import { database } from '#lib/infra/database.ts';
 
-/** POST /api/v1/auth/logout-all: ends every session of the caller, this one included. */
-export const handler = route({ auth: 'user' }, async function logoutAll({ auth }) {
-  await revokeAllSessions(db, auth.userId, 'logout_all');
+export const handler = route(declaration, async function logoutAll({ auth }) {
+  await revokeAllSessions(database().db, auth.userId, 'logout_all');
   return noContent();
 });

@@ -1,12 +1,8 @@
-import { route } from '#lib/http.ts';
-import { ok } from '#lib/responses.ts';
-import { RefreshBody } from '#lib/schemas/auth.ts';
-import { rotateRefreshToken } from '#lib/sessions.ts';
+import { rotateRefreshToken } from '#lib/auth/sessions.ts';
+import { ok } from '#lib/http/responses.ts';
+import { route } from '#lib/http/route.ts';
+import { declaration } from '#lib/http/routes/auth-refresh.ts';
 
-/** POST /api/v1/auth/refresh: spends the refresh token and issues a new pair. */
-export const handler = route(
-  { auth: 'none', rateLimit: 'refresh', body: RefreshBody },
-  async function refresh({ body }) {
-    return ok({ tokens: await rotateRefreshToken(body.refreshToken) });
-  },
-);
+export const handler = route(declaration, async function refresh({ body }) {
+  return ok({ tokens: await rotateRefreshToken(body.refreshToken) });
+});

@@ -1,10 +1,9 @@
-import { route } from '#lib/http.ts';
-import { noContent } from '#lib/responses.ts';
-import { endSession } from '#lib/sessions.ts';
-import { idPath } from '#lib/validation.ts';
+import { endSession } from '#lib/auth/sessions.ts';
+import { noContent } from '#lib/http/responses.ts';
+import { route } from '#lib/http/route.ts';
+import { declaration } from '#lib/http/routes/auth-sessions-delete.ts';
 
-/** DELETE /api/v1/auth/sessions/{id}: ends one of the caller's sessions. */
-export const handler = route({ auth: 'user', path: idPath }, async function deleteSession({ auth, path }) {
-  await endSession(auth.userId, path.id);
+export const handler = route(declaration, async function deleteSession({ auth, params }) {
+  await endSession(auth.userId, params.id);
   return noContent();
 });

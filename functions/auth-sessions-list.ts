@@ -1,8 +1,8 @@
-import { route } from '#lib/http.ts';
-import { ok } from '#lib/responses.ts';
-import { listSessions } from '#lib/sessions.ts';
+import { listSessions } from '#lib/auth/sessions.ts';
+import { ok } from '#lib/http/responses.ts';
+import { route } from '#lib/http/route.ts';
+import { declaration } from '#lib/http/routes/auth-sessions-list.ts';
 
-/** GET /api/v1/auth/sessions: the caller's live sessions, most recently used first. */
-export const handler = route({ auth: 'user' }, async function sessions({ auth }) {
+export const handler = route(declaration, async function sessions({ auth }) {
   return ok(await listSessions(auth.userId, auth.sessionId));
 });

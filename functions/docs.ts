@@ -1,15 +1,9 @@
-import { route } from '#lib/http.ts';
-import page from '#lib/openapi/docs-page.json' with { type: 'json' };
-import { document } from '#lib/responses.ts';
+import { document } from '#lib/http/responses.ts';
+import { route } from '#lib/http/route.ts';
+import { declaration } from '#lib/http/routes/docs.ts';
+import page from '#lib/reference/docs-page.json' with { type: 'json' };
 
-/**
- * GET /docs: the API reference, one self-contained page built by `npm run openapi`. Its
- * policy allows exactly the page's own inline scripts and styles, nothing from elsewhere.
- * Not rate-limited, like the document: both are static and touch no data.
- */
-export const handler = route(
-  { auth: 'none', rateLimit: 'none', contentSecurityPolicy: page.contentSecurityPolicy },
-  function docs() {
-    return document(page.html, 'text/html; charset=utf-8');
-  },
-);
+/** The API reference, one self-contained page built by `npm run openapi`. */
+export const handler = route(declaration, function docs() {
+  return document(page.html, 'text/html; charset=utf-8');
+});

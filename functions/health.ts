@@ -1,15 +1,10 @@
-import { config } from '#lib/config.ts';
-import { pingDatabase } from '#lib/health.ts';
-import { route } from '#lib/http.ts';
-import { ok } from '#lib/responses.ts';
-import type { Health } from '#lib/schemas/health.ts';
+import { pingDatabase } from '#lib/health/ping.ts';
+import { ok } from '#lib/http/responses.ts';
+import { route } from '#lib/http/route.ts';
+import { declaration } from '#lib/http/routes/health.ts';
+import { config } from '#lib/infra/config.ts';
 
-/**
- * GET /health and GET /api/v1/health: liveness with a database check (503 when it is down).
- * Not rate-limited: monitors poll it, and it must answer even when a client is over a limit.
- */
-export const handler = route({ auth: 'none', rateLimit: 'none' }, async function health() {
+export const handler = route(declaration, async function health() {
   const database = await pingDatabase();
-  const health: Health = { status: 'ok', checks: { database }, version: config.APP_VERSION };
-  return ok(health);
+  return ok({ status: 'ok' as const, checks: { database }, version: config().APP_VERSION });
 });

@@ -1,7 +1,12 @@
 import { fileURLToPath } from 'node:url';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import postgres from 'postgres';
+import * as v from 'valibot';
 import { runMigrations } from '#db/migrate.ts';
-import { withSecrets } from '#lib/secrets.ts';
+import { configIssue, databaseUrl } from '#lib/infra/config.ts';
+import { log } from '#lib/infra/log.ts';
+import { withSecrets } from '#lib/infra/secrets.ts';
 
 /**
  * `migrate`: no HTTP event; CI invokes it after every deploy. Applies the committed migrations
@@ -19,8 +24,8 @@ export interface MigrateResult {
   total: number;
 }
 
-async function countApplied(databaseUrl: string): Promise<number> {
-  const sql = postgres(databaseUrl, { max: 1, prepare: false, connect_timeout: 10, onnotice: () => {} });
+async function countApplied(url: string): Promise<number> {
+  const sql = postgres(url, { max: 1, prepare: false, connect_timeout: 10, onnotice: () => {} });
   try {
     const [journal] = await sql<{ exists: boolean }[]>`
       select to_regclass('drizzle.__drizzle_migrations') is not null as exists`;
@@ -32,14 +37,17 @@ async function countApplied(databaseUrl: string): Promise<number> {
   }
 }
 
-export async function handler(): Promise<MigrateResult> {
-  const { DATABASE_URL } = await withSecrets(process.env, ['DATABASE_URL']);
-  if (!DATABASE_URL || !/^postgres(ql)?:\/\//.test(DATABASE_URL)) {
-    throw new Error('Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL');
-  }
-  const before = await countApplied(DATABASE_URL);
-  await runMigrations(DATABASE_URL, MIGRATIONS_FOLDER);
-  const total = await countApplied(DATABASE_URL);
-  console.log(JSON.stringify({ level: 'info', message: 'migrations applied', applied: total - before, total }));
+async function migrate(): Promise<MigrateResult> {
+  const env = await withSecrets(process.env, ['DATABASE_URL']);
+  // The same check as the API's configuration, for the one variable this function reads.
+  const checked = v.safeParse(v.object({ DATABASE_URL: databaseUrl }), env);
+  if (!checked.success) throw configIssue(checked.issues);
+  const url = checked.output.DATABASE_URL;
+  const before = await countApplied(url);
+  await runMigrations(url, MIGRATIONS_FOLDER);
+  const total = await countApplied(url);
+  log.info('migrations applied', { applied: total - before, total });
   return { status: 'ok', applied: total - before, total };
 }
+
+export const handler = middy().use(injectLambdaContext(log)).handler(migrate);

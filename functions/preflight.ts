@@ -1,10 +1,8 @@
-import { route } from '#lib/http.ts';
-import { noContent } from '#lib/responses.ts';
+import { noContent } from '#lib/http/responses.ts';
+import { route } from '#lib/http/route.ts';
+import { declaration } from '#lib/http/routes/preflight.ts';
 
-/**
- * OPTIONS on every route: the CORS step of the pipeline adds the allow headers. Not
- * rate-limited: browsers send it on their own, and it touches no data.
- */
-export const handler = route({ auth: 'none', rateLimit: 'none' }, function preflight() {
+/** The CORS step of the pipeline answers a preflight; what reaches here gets an empty 204. */
+export const handler = route(declaration, function preflight() {
   return noContent();
 });

@@ -1,10 +1,9 @@
-import { route } from '#lib/http.ts';
-import { noContent } from '#lib/responses.ts';
-import { deleteTask } from '#lib/tasks.ts';
-import { idPath } from '#lib/validation.ts';
+import { noContent } from '#lib/http/responses.ts';
+import { route } from '#lib/http/route.ts';
+import { declaration } from '#lib/http/routes/tasks-delete.ts';
+import { deleteTask } from '#lib/tasks/tasks.ts';
 
-/** DELETE /api/v1/tasks/{id}. */
-export const handler = route({ auth: 'user', path: idPath }, async function remove({ auth, path }) {
-  await deleteTask(auth, path.id);
+export const handler = route(declaration, async function remove({ auth, params }) {
+  await deleteTask(auth, params.id);
   return noContent();
 });

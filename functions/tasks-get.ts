@@ -1,9 +1,8 @@
-import { route } from '#lib/http.ts';
-import { ok } from '#lib/responses.ts';
-import { getTask } from '#lib/tasks.ts';
-import { idPath } from '#lib/validation.ts';
+import { ok } from '#lib/http/responses.ts';
+import { route } from '#lib/http/route.ts';
+import { declaration } from '#lib/http/routes/tasks-get.ts';
+import { getTask } from '#lib/tasks/tasks.ts';
 
-/** GET /api/v1/tasks/{id}: another user's task is 404, never 403. */
-export const handler = route({ auth: 'user', path: idPath }, async function task({ auth, path }) {
-  return ok(await getTask(auth, path.id));
+export const handler = route(declaration, async function task({ auth, params }) {
+  return ok(await getTask(auth, params.id));
 });

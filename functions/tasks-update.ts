@@ -1,13 +1,8 @@
-import { route } from '#lib/http.ts';
-import { ok } from '#lib/responses.ts';
-import { UpdateTaskBody } from '#lib/schemas/tasks.ts';
-import { updateTask } from '#lib/tasks.ts';
-import { idPath } from '#lib/validation.ts';
+import { ok } from '#lib/http/responses.ts';
+import { route } from '#lib/http/route.ts';
+import { declaration } from '#lib/http/routes/tasks-update.ts';
+import { updateTask } from '#lib/tasks/tasks.ts';
 
-/** PATCH /api/v1/tasks/{id}: changes only the given fields; `description: null` clears it. */
-export const handler = route(
-  { auth: 'user', path: idPath, body: UpdateTaskBody },
-  async function update({ auth, path, body }) {
-    return ok(await updateTask(auth, path.id, body));
-  },
-);
+export const handler = route(declaration, async function update({ auth, params, body }) {
+  return ok(await updateTask(auth, params.id, body));
+});

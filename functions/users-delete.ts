@@ -1,10 +1,10 @@
-import { route } from '#lib/http.ts';
-import { noContent } from '#lib/responses.ts';
-import { deleteUser } from '#lib/users.ts';
-import { idPath } from '#lib/validation.ts';
+import { noContent } from '#lib/http/responses.ts';
+import { route } from '#lib/http/route.ts';
+import { declaration } from '#lib/http/routes/users-delete.ts';
+import { deleteUser } from '#lib/users/users.ts';
 
-/** DELETE /api/v1/users/{id} (admin): the user, their tasks and sessions go in one step. */
-export const handler = route({ auth: 'admin', path: idPath }, async function removeUser({ path }) {
-  await deleteUser(path.id);
+/** The user, their tasks and sessions go in one step. */
+export const handler = route(declaration, async function removeUser({ params }) {
+  await deleteUser(params.id);
   return noContent();
 });

@@ -1,9 +1,8 @@
-import { route } from '#lib/http.ts';
-import { ok } from '#lib/responses.ts';
-import { getUser } from '#lib/users.ts';
-import { idPath } from '#lib/validation.ts';
+import { ok } from '#lib/http/responses.ts';
+import { route } from '#lib/http/route.ts';
+import { declaration } from '#lib/http/routes/users-get.ts';
+import { getUser } from '#lib/users/users.ts';
 
-/** GET /api/v1/users/{id} (admin). */
-export const handler = route({ auth: 'admin', path: idPath }, async function user({ path }) {
-  return ok(await getUser(path.id));
+export const handler = route(declaration, async function user({ params }) {
+  return ok(await getUser(params.id));
 });

@@ -1,8 +1,8 @@
-import { route } from '#lib/http.ts';
-import { ok } from '#lib/responses.ts';
-import { getUser } from '#lib/users.ts';
+import { ok } from '#lib/http/responses.ts';
+import { route } from '#lib/http/route.ts';
+import { declaration } from '#lib/http/routes/users-me-get.ts';
+import { getUser } from '#lib/users/users.ts';
 
-/** GET /api/v1/users/me: the caller's own account. */
-export const handler = route({ auth: 'user' }, async function me({ auth }) {
+export const handler = route(declaration, async function me({ auth }) {
   return ok(await getUser(auth.userId));
 });

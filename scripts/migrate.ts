@@ -1,5 +1,5 @@
 /** `npm run db:migrate`: applies the committed migrations to DATABASE_URL. */
-import { runMigrations } from '../db/migrate.ts';
+import { runMigrations } from '#db/migrate.ts';
 
 const url = process.env.DATABASE_URL;
 if (!url) {

@@ -1,24 +1,25 @@
 /**
- * `npm run openapi`: regenerates what is built from the route table and the valibot schemas:
- * openapi.json, the docs page (lib/openapi/docs-page.json) and the client's types
+ * `npm run openapi`: regenerates what is built from the route declarations and the valibot schemas:
+ * openapi.json, the docs page (lib/reference/docs-page.json) and the client's types
  * (client/schema.ts). `--check` writes nothing and fails when a committed file is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderClientTypes } from '../client/generate.ts';
-import { buildDocsPage } from '../lib/openapi/docs-page.ts';
-import { buildDocument } from '../lib/openapi/document.ts';
+import { buildDocsPage } from './openapi/docs-page.ts';
+import { buildDocument } from './openapi/document.ts';
+import { DECLARATIONS } from './routes.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Every generated file by its path from the project root, with its fresh contents. */
 export async function renderGenerated(): Promise<Record<string, string>> {
-  const document = `${JSON.stringify(buildDocument(), null, 2)}\n`;
+  const document = `${JSON.stringify(buildDocument(DECLARATIONS), null, 2)}\n`;
   return {
     'openapi.json': document,
     'client/schema.ts': await renderClientTypes(document),
-    'lib/openapi/docs-page.json': `${JSON.stringify(buildDocsPage(document))}\n`,
+    'lib/reference/docs-page.json': `${JSON.stringify(buildDocsPage(document))}\n`,
   };
 }
 

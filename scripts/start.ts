@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runMigrations } from '../db/migrate.ts';
+import { runMigrations } from '#db/migrate.ts';
 import { type EmbeddedDatabase, ensureDatabase, keptSecret, randomSecret, startEmbeddedPostgres } from './local-db.ts';
 import { freePort } from './ports.ts';
 
@@ -67,8 +67,9 @@ if (!process.env.DATABASE_URL) {
 process.env.JWT_SECRET ??= keptSecret(join(dataDir, 'jwt-secret'), () => randomSecret(48));
 
 try {
-  // Importing the config module checks every variable once, as a Lambda cold start would.
-  await import('../lib/config.ts');
+  // Every variable checked once, as a Lambda cold start's first request would.
+  const { config } = await import('#lib/infra/config.ts');
+  config();
 } catch (error) {
   await database?.stop();
   fail((error as Error).message);
@@ -85,8 +86,8 @@ try {
 if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) {
   // The admin's credentials follow the same rules as any account's.
   const v = await import('valibot');
-  const { email } = await import('../lib/schemas/auth.ts');
-  const { newPassword } = await import('../lib/schemas/new-password.ts');
+  const { email } = await import('#lib/auth/schemas.ts');
+  const { newPassword } = await import('#lib/auth/new-password.ts');
   for (const [variable, schema] of [
     ['ADMIN_EMAIL', email],
     ['ADMIN_PASSWORD', newPassword],
@@ -97,10 +98,10 @@ if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) {
       fail(`Invalid configuration: ${variable} ${result.issues[0]?.message}`);
     }
   }
-  const { ensureAdmin } = await import('../lib/users.ts');
-  const { sql } = await import('../db/client.ts');
+  const { ensureAdmin } = await import('#lib/users/users.ts');
+  const { closeDatabase } = await import('#lib/infra/database.ts');
   const outcome = await ensureAdmin(process.env.ADMIN_EMAIL, process.env.ADMIN_PASSWORD);
-  await sql.end({ timeout: 5 });
+  await closeDatabase();
   process.stdout.write(`Admin ${process.env.ADMIN_EMAIL}: ${outcome}\n`);
 }
 

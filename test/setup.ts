@@ -13,7 +13,7 @@ process.env.DATABASE_URL = databaseUrl(inject('apiServerUrl'), name);
 Object.assign(process.env, TEST_ENV);
 
 afterAll(async () => {
-  const { sql } = await import('#db/client.ts');
-  await sql.end({ timeout: 1 });
+  const { closeDatabase } = await import('#lib/infra/database.ts');
+  await closeDatabase();
   await dropDatabase(adminUrl, name);
 });

@@ -6,51 +6,27 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ERROR_STATUS } from '#lib/errors.ts';
+import { pathsOf } from '#lib/http/declaration.ts';
+import { ERROR_STATUS } from '#lib/http/errors.ts';
+import { DECLARATIONS } from '../../scripts/routes.ts';
 import { createDatabase, dropDatabase, uniqueName } from '../helpers/databases.ts';
 import { readZip, type ZipEntry } from '../helpers/zip.ts';
 
 /**
  * `serverless package` for two deployed stages, offline and without AWS credentials. The
  * CloudFormation template and the zips it writes are the contract of a deployment.
- *
- * The routes of api.md, each with the function (functions/<name>.ts) that must serve it. Only
- * routes whose function file exists are checked, so this grows as routes land.
  */
-interface Route {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  path: string;
-  name: string;
-  /** The function hashes or verifies passwords, so it ships argon2's native addon. */
-  hashes?: true;
-}
 
-const ROUTES: Route[] = [
-  { method: 'GET', path: '/health', name: 'health' },
-  { method: 'POST', path: '/auth/register', name: 'auth-register', hashes: true },
-  { method: 'POST', path: '/auth/login', name: 'auth-login', hashes: true },
-  { method: 'POST', path: '/auth/refresh', name: 'auth-refresh' },
-  { method: 'POST', path: '/auth/logout', name: 'auth-logout' },
-  { method: 'POST', path: '/auth/logout-all', name: 'auth-logout-all' },
-  { method: 'GET', path: '/auth/sessions', name: 'auth-sessions-list' },
-  { method: 'DELETE', path: '/auth/sessions/{id}', name: 'auth-sessions-delete' },
-  { method: 'GET', path: '/users/me', name: 'users-me-get' },
-  { method: 'PATCH', path: '/users/me', name: 'users-me-update', hashes: true },
-  { method: 'GET', path: '/users', name: 'users-list' },
-  { method: 'GET', path: '/users/{id}', name: 'users-get' },
-  { method: 'PATCH', path: '/users/{id}', name: 'users-update' },
-  { method: 'DELETE', path: '/users/{id}', name: 'users-delete' },
-  { method: 'GET', path: '/tasks', name: 'tasks-list' },
-  { method: 'POST', path: '/tasks', name: 'tasks-create' },
-  { method: 'GET', path: '/tasks/{id}', name: 'tasks-get' },
-  { method: 'PATCH', path: '/tasks/{id}', name: 'tasks-update' },
-  { method: 'DELETE', path: '/tasks/{id}', name: 'tasks-delete' },
-];
-
+/** Every declared route, with the function that must serve it, at each of its paths. */
+const routes = DECLARATIONS.map((declaration) => ({
+  method: declaration.method,
+  name: declaration.function,
+  paths: pathsOf(declaration).map((at) => at.path),
+  // The functions that hash or verify passwords, so they ship argon2's native addon.
+  hashes: ['auth-register', 'auth-login', 'users-me-update'].includes(declaration.function),
+}));
+const routePaths = (route: (typeof routes)[number]) => route.paths;
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const routes = ROUTES.filter((route) => existsSync(join(root, 'functions', `${route.name}.ts`)));
-/** `/health` is also served at the root, for load balancers and humans. */
-const routePaths = (route: Route) => [`/api/v1${route.path}`, ...(route.name === 'health' ? ['/health'] : [])];
 
 /** Paths served without an API key in every stage: the API reference, static, no data. */
 const PUBLIC = ['/docs', '/api/v1/openapi.json'];

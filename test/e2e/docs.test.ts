@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '#lib/openapi/routes.ts';
+import { OPERATIONS } from '../../scripts/routes.ts';
 import { baseUrl } from '../helpers/http.ts';
 
 /** Debian's Chromium, which .ci/run installs; CHROMIUM_PATH points elsewhere. */
@@ -49,11 +49,11 @@ describe('the API reference in a browser', () => {
       await expect.poll(() => page.locator('body').innerText(), { timeout: 20_000 }).toContain('Conventions');
 
       // Redoc shows one tag at a time: open each and find its routes, by summary and path.
-      for (const tag of new Set(ROUTES.map((route) => route.tag))) {
+      for (const tag of new Set(OPERATIONS.map((route) => route.tag))) {
         await page.getByRole('link', { name: tag, exact: true }).first().click();
         const missing = async () => {
           const text = await page.locator('body').innerText();
-          return ROUTES.filter((route) => route.tag === tag)
+          return OPERATIONS.filter((route) => route.tag === tag)
             .flatMap((route) => [route.summary, route.path])
             .filter((expected) => !text.includes(expected));
         };

@@ -1,5 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { sql } from '#db/client.ts';
+import { database } from '#lib/infra/database.ts';
+
+const { sql } = database();
+
 import { registerUser } from '../helpers/auth.ts';
 import { invoke } from '../helpers/lambda.ts';
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { sql } from '#db/client.ts';
+import { database } from '#lib/infra/database.ts';
+
+const { sql } = database();
+
 import { handler as login } from '../../functions/auth-login.ts';
 import { handler as register } from '../../functions/auth-register.ts';
 import { PASSWORD, registerUser, uniqueEmail } from '../helpers/auth.ts';

@@ -1,6 +1,9 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { sql } from '#db/client.ts';
+import { database } from '#lib/infra/database.ts';
+
+const { sql } = database();
+
 import { handler as login } from '../../functions/auth-login.ts';
 import { handler as logout } from '../../functions/auth-logout.ts';
 import { handler as logoutAll } from '../../functions/auth-logout-all.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '#lib/config.ts';
+import { parseConfig } from '#lib/infra/config.ts';
 
 const valid = {
   DATABASE_URL: 'postgres://localhost/db',

@@ -8,6 +8,7 @@ import { ensureDatabase, randomSecret, startEmbeddedPostgres } from '../../scrip
 import { freePort } from '../../scripts/ports.ts';
 import { PASSWORD, uniqueEmail } from '../helpers/auth.ts';
 import { invoke, type Reply } from '../helpers/lambda.ts';
+import { captureLogs } from '../helpers/logs.ts';
 
 // Each instance is a fresh module (vi.resetModules): invoke() knows its route by resource.
 const REGISTER = '/api/v1/auth/register';
@@ -97,7 +98,7 @@ async function traffic(handlers: Handlers, until: () => boolean, outcomes: Outco
 
 describe('the database stopping mid-traffic', () => {
   it('answers 503 or succeeds, never 500 nor after 5 s, leaves no half-written rows, and recovers', async () => {
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    captureLogs();
     const instances = await Promise.all([instance(), instance(), instance(), instance()]);
     const outcomes: Outcome[] = [];
     const acknowledged = new Set<string>();
@@ -152,7 +153,7 @@ describe('the database stopping mid-traffic', () => {
 
 describe('connection slots used up', () => {
   it('answers 503, not 500, and recovers when slots free up', async () => {
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    captureLogs();
     const hogs: postgres.Sql[] = [];
     for (let i = 0; i < 40; i++) {
       const hog = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });

@@ -7,12 +7,15 @@ vi.hoisted(() => {
   process.env.RATE_LIMIT_LOGIN_FAILURES = '1000000/15m';
 });
 
-import { db, sql } from '#db/client.ts';
-import { TASK_SORTS } from '#lib/schemas/tasks.ts';
-import { startSession } from '#lib/sessions.ts';
+import { database } from '#lib/infra/database.ts';
+
+const { db, sql } = database();
+
+import { startSession } from '#lib/auth/sessions.ts';
+import { TASK_SORTS } from '#lib/tasks/schemas.ts';
 import { handler as createTask } from '../../functions/tasks-create.ts';
 import { bearer, PASSWORD, type Registered, registerUser, uniqueEmail } from '../helpers/auth.ts';
-import { expectErrorEnvelope, ROUTES, type RouteName, SECURITY_HEADERS } from '../helpers/hostile.ts';
+import { expectErrorEnvelope, ROUTES, type RouteName, routeSpec, SECURITY_HEADERS } from '../helpers/hostile.ts';
 import { invoke, type Reply } from '../helpers/lambda.ts';
 
 /**
@@ -224,7 +227,7 @@ interface Request {
 }
 
 function send(route: RouteName, request: Request): Promise<Reply> {
-  const spec = ROUTES[route];
+  const spec = routeSpec(route);
   const headers: Record<string, string> = {};
   if (request.token) headers.Authorization = `Bearer ${request.token}`;
   if (request.authorization !== undefined) headers.Authorization = request.authorization;

@@ -2,6 +2,7 @@ import { createServer, type Socket } from 'node:net';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../scripts/ports.ts';
 import { invoke } from '../helpers/lambda.ts';
+import { captureLogs } from '../helpers/logs.ts';
 
 // A server that accepts connections and never answers: the worst case for a health check.
 const sockets: Socket[] = [];
@@ -18,7 +19,7 @@ afterAll(() => {
 
 describe('GET /health with the database unreachable', () => {
   it('answers 503 SERVICE_UNAVAILABLE within 5 seconds', async () => {
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    captureLogs();
     const started = Date.now();
 
     const reply = await invoke(handler, { resource: '/api/v1/health' });

@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sql } from '#db/client.ts';
-import type { ErrorCode } from '#lib/errors.ts';
+import { database } from '#lib/infra/database.ts';
+
+const { sql } = database();
+
+import type { ErrorCode } from '#lib/http/errors.ts';
 import { handler as login } from '../../functions/auth-login.ts';
 import { handler as createTask } from '../../functions/tasks-create.ts';
 import { bearer, PASSWORD, type Registered, registerUser, uniqueEmail } from '../helpers/auth.ts';
 import { TEST_ENV } from '../helpers/env.ts';
-import { databaseState, expectErrorEnvelope, ROUTES, type RouteName } from '../helpers/hostile.ts';
+import { databaseState, expectErrorEnvelope, ROUTES, type RouteName, routeSpec } from '../helpers/hostile.ts';
 import { apiEvent, invoke, invokeEvent, type Reply } from '../helpers/lambda.ts';
 
 /**
@@ -734,8 +737,8 @@ const usersQueryCases: Case[] = [
   { route: 'usersList', what: 'role given twice', query: { role: ['USER', 'ADMIN'] }, ...INVALID },
 ];
 
-const PROTECTED = (Object.keys(ROUTES) as RouteName[]).filter((route) => ROUTES[route].auth !== 'none');
-const ADMIN_ROUTES = PROTECTED.filter((route) => ROUTES[route].auth === 'admin');
+const PROTECTED = (Object.keys(ROUTES) as RouteName[]).filter((route) => routeSpec(route).auth !== 'none');
+const ADMIN_ROUTES = PROTECTED.filter((route) => routeSpec(route).auth === 'admin');
 
 // Bearer tokens that must not authenticate, spread over the protected routes (each with a valid body and id).
 const TOKENS: [string, Lazy<string>, { status: number; code: ErrorCode }][] = [
@@ -953,7 +956,7 @@ async function resolve<T>(value: Lazy<T>, f: Fixtures): Promise<T> {
 }
 
 async function send(c: Case, f: Fixtures): Promise<Reply> {
-  const spec = ROUTES[c.route];
+  const spec = routeSpec(c.route);
   const headers: Record<string, string> = {};
   const defaultAuth = spec.auth === 'user' ? asUser(f) : spec.auth === 'admin' ? asAdmin(f) : null;
   const auth = c.auth === undefined ? defaultAuth : await resolve(c.auth, f);

@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { handler, MIGRATIONS_FOLDER } from '../../functions/migrate.ts';
 import { createDatabase, dropDatabase, uniqueName } from '../helpers/databases.ts';
+import { lambdaContext } from '../helpers/lambda.ts';
 
 // An empty database (not a copy of the migrated template), as a new stage's is.
 const adminUrl = inject('adminUrl');
@@ -21,8 +22,8 @@ describe('migrate function', () => {
   it('applies every committed migration to an empty database, then nothing more', async () => {
     process.env.DATABASE_URL = emptyUrl;
 
-    const first = await handler();
-    const second = await handler();
+    const first = await handler({}, lambdaContext());
+    const second = await handler({}, lambdaContext());
 
     expect(migrationCount).toBeGreaterThan(0);
     expect(first).toEqual({ status: 'ok', applied: migrationCount, total: migrationCount });
@@ -42,7 +43,7 @@ describe('migrate function', () => {
   it('refuses a DATABASE_URL that is not PostgreSQL, naming it', async () => {
     process.env.DATABASE_URL = 'mysql://somewhere/db';
 
-    await expect(handler()).rejects.toThrow(
+    await expect(handler({}, lambdaContext())).rejects.toThrow(
       'Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL',
     );
   });

@@ -4,13 +4,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { declaredOptions } from '#lib/http.ts';
-import page from '#lib/openapi/docs-page.json' with { type: 'json' };
-import { contentSecurityPolicy } from '#lib/openapi/docs-page.ts';
-import { ROUTES } from '#lib/openapi/routes.ts';
+import page from '#lib/reference/docs-page.json' with { type: 'json' };
 import { handler as docs } from '../../functions/docs.ts';
 import { handler as openapi } from '../../functions/openapi.ts';
+import { contentSecurityPolicy } from '../../scripts/openapi/docs-page.ts';
 import { staleGenerated } from '../../scripts/openapi.ts';
+import { DECLARATION_FILES, OPERATIONS } from '../../scripts/routes.ts';
 import { checkContract, documentedExamples } from '../helpers/contract.ts';
 import { invoke } from '../helpers/lambda.ts';
 
@@ -21,45 +20,62 @@ interface HttpEvent {
   http?: { method: string; path: string };
 }
 const serverless = parse(readFileSync(new URL('serverless.yml', root), 'utf8')) as {
-  functions: Record<string, { events: HttpEvent[] }>;
+  functions: Record<string, { handler: string; events: HttpEvent[] }>;
 };
 const httpEvents = Object.entries(serverless.functions).flatMap(([name, fn]) =>
   fn.events.flatMap((event) =>
-    event.http ? [{ function: name, method: event.http.method.toUpperCase(), path: `/${event.http.path}` }] : [],
+    event.http
+      ? [{ function: name, method: event.http.method.toUpperCase(), path: `/${event.http.path.replace(/^\//, '')}` }]
+      : [],
   ),
 );
 
-describe('the route table', () => {
-  it('lists exactly the routes of serverless.yml, each with its function', () => {
+const functionsWithHttp = Object.entries(serverless.functions)
+  .filter(([, fn]) => fn.events.some((event) => event.http))
+  .map(([name]) => name);
+
+describe('the route declarations', () => {
+  it('are exactly the routes of serverless.yml, each with its function', () => {
     // Preflight (OPTIONS) and the catch-all 404 are the same on every path; they are checked below.
     const served = httpEvents
       .filter((event) => event.method !== 'OPTIONS' && event.function !== 'not-found')
       .map((event) => `${event.method} ${event.path} ${event.function}`)
       .sort();
-    const documented = ROUTES.map((route) => `${route.method} ${route.path} ${route.function}`).sort();
+    const declared = OPERATIONS.map((route) => `${route.method} ${route.path} ${route.function}`).sort();
 
-    expect(documented).toEqual(served);
+    expect(declared).toEqual(served);
   });
 
-  it('has a preflight for every documented path', () => {
-    const preflights = httpEvents.filter((event) => event.method === 'OPTIONS').map((event) => event.path);
+  it('give serverless.yml a preflight for every declared path, and nothing more', () => {
+    const preflights = httpEvents.filter((event) => event.method === 'OPTIONS');
 
-    expect([...new Set(preflights)].sort()).toEqual([...new Set(ROUTES.map((route) => route.path))].sort());
+    expect(preflights.every((event) => event.function === 'preflight')).toBe(true);
+    expect(preflights.map((event) => event.path).sort()).toEqual(
+      [...new Set(OPERATIONS.map((route) => route.path))].sort(),
+    );
   });
 
-  it.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))(
-    '%s declares the same auth and schema objects as its function',
-    async (_, route) => {
-      const { handler } = await import(`../../functions/${route.function}.ts`);
+  it('give the catch-all its two events: the root and every other path', () => {
+    const catchAll = httpEvents.filter((event) => event.function === 'not-found');
 
-      const declared = declaredOptions(handler);
+    expect(catchAll.map((event) => `${event.method} ${event.path}`).sort()).toEqual(['ANY /', 'ANY /{proxy+}']);
+  });
 
-      expect(declared?.auth).toBe(route.request.auth);
-      expect(declared?.rateLimit).toBe(route.request.rateLimit);
-      expect(declared?.body).toBe(route.request.body);
-      expect(declared?.bodyOptional).toBe(route.request.bodyOptional);
-      expect(declared?.query).toBe(route.request.query);
-      expect(declared?.path).toBe(route.request.path);
+  it('are one file per HTTP function of serverless.yml, named after it', () => {
+    expect(DECLARATION_FILES.map((file) => file.name).sort()).toEqual([...functionsWithHttp].sort());
+    for (const { name, declaration } of DECLARATION_FILES) {
+      expect(declaration.function).toBe(name);
+      expect(serverless.functions[name]?.handler).toBe(`functions/${name}.handler`);
+    }
+  });
+
+  it.each(DECLARATION_FILES.map(({ name }) => [name]))(
+    'functions/%s.ts wraps its handler with its declaration',
+    (name) => {
+      const source = readFileSync(new URL(`functions/${name}.ts`, root), 'utf8');
+
+      expect(source).toContain(`import { declaration } from '#lib/http/routes/${name}.ts';`);
+      expect(source).toMatch(/export const handler = route\(declaration, /);
     },
   );
 });
@@ -103,13 +119,12 @@ describe('openapi.json', () => {
   });
 
   it('documents every route with its error statuses and rate limits', () => {
-    for (const route of ROUTES) {
+    for (const route of OPERATIONS) {
       const operation = committed.paths[route.path][route.method.toLowerCase()];
       expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['500', '503']));
-      if (route.request.rateLimit !== 'none') expect(operation.responses['429']).toBeDefined();
-      if (route.request.auth !== 'none') expect(operation.responses['401']).toBeDefined();
-      if (route.request.body)
-        expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['400', '413', '415']));
+      if (route.rateLimit !== 'none') expect(operation.responses['429']).toBeDefined();
+      if (route.auth !== 'none') expect(operation.responses['401']).toBeDefined();
+      if (route.body) expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['400', '413', '415']));
       expect(operation.description).toMatch(/Rate limits: `RATE_LIMIT_|Not rate-limited/);
     }
     const tooMany = committed.components.responses.RateLimitExceeded.headers;
@@ -139,7 +154,7 @@ describe('GET /docs', () => {
     expect(reply.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(reply.raw).toBe(page.html);
     expect(reply.headers['content-security-policy']).toBe(page.contentSecurityPolicy);
-    expect(page.contentSecurityPolicy).toMatch(/^default-src 'none'; script-src 'sha256-/);
+    expect(page.contentSecurityPolicy).toMatch(/^default-src 'none'; .*; script-src 'sha256-/);
     expect(page.contentSecurityPolicy).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
     expect(reply.headers['x-frame-options']).toBe('DENY');
   });

@@ -1,18 +1,34 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as v from 'valibot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AppError, ERROR_STATUS, type ErrorCode } from '#lib/errors.ts';
-import { route } from '#lib/http.ts';
-import { MAX_BODY_BYTES } from '#lib/limits.ts';
-import { created, noContent, ok, paginated } from '#lib/responses.ts';
-import { idPath, paginationQuery, text } from '#lib/validation.ts';
+import type { RouteDeclaration } from '#lib/http/declaration.ts';
+import { AppError, ERROR_STATUS, type ErrorCode } from '#lib/http/errors.ts';
+import { MAX_BODY_BYTES } from '#lib/http/middlewares/body-guard.ts';
+import { created, noContent, ok, paginated } from '#lib/http/responses.ts';
+import { route as declaredRoute, type RouteHandler } from '#lib/http/route.ts';
+import { idPath, paginationQuery, text } from '#lib/http/validation.ts';
 import { SECURITY_HEADERS } from '../helpers/headers.ts';
 import { apiEvent, type EventOptions, invoke, invokeEvent } from '../helpers/lambda.ts';
+import { captureLogs } from '../helpers/logs.ts';
 
 // Small routes built with the real pipeline factory, one per behaviour under test. The OpenAPI
 // document describes only the real functions, so these skip the contract check.
 const invokeAdHoc = (handler: Parameters<typeof invoke>[0], options: EventOptions = {}) =>
   invoke(handler, { ...options, contract: false });
+
+/** The parts of a declaration these routes do not exercise. */
+const AD_HOC = {
+  method: 'POST',
+  path: '/ad-hoc',
+  function: 'ad-hoc',
+  operationId: 'adHoc',
+  tag: 'Health',
+  summary: 'a route of this test',
+  success: { status: 200, description: 'anything', schema: v.unknown() },
+} as const;
+type AdHoc<O> = Omit<typeof AD_HOC, keyof O> & O & RouteDeclaration;
+const route = <const O extends Partial<RouteDeclaration>>(options: O, handler: RouteHandler<AdHoc<O>>) =>
+  declaredRoute({ ...AD_HOC, ...options } as AdHoc<O>, handler);
 
 const echo = route(
   {
@@ -28,7 +44,7 @@ const optionalBody = route(
 const list = route({ auth: 'none', query: v.strictObject(paginationQuery) }, ({ query }) =>
   paginated([{ n: 1 }], 41, query),
 );
-const byId = route({ auth: 'none', path: idPath }, ({ path }) => ok({ id: path.id }));
+const byId = route({ auth: 'none', params: idPath }, ({ params }) => ok({ id: params.id }));
 const thrower = (error: unknown) =>
   route({ auth: 'none' }, () => {
     throw error;
@@ -70,7 +86,7 @@ describe('error envelope', () => {
   const codes = Object.keys(ERROR_STATUS) as ErrorCode[];
 
   it.each(codes)('maps %s to its status with the request id', async (code) => {
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    captureLogs();
     const reply = await invokeAdHoc(thrower(new AppError(code, 'client message')));
 
     expect(reply.status).toBe(ERROR_STATUS[code]);
@@ -88,7 +104,7 @@ describe('error envelope', () => {
   });
 
   it('turns an unknown error into a generic 500 and never shows its text', async () => {
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const write = captureLogs();
 
     const reply = await invokeAdHoc(thrower(new Error('select * from users where password = hunter2')));
 
@@ -99,26 +115,26 @@ describe('error envelope', () => {
       requestId: reply.headers['x-request-id'],
     });
     expect(reply.raw).not.toContain('hunter2');
-    const logged = write.mock.calls.map(([line]) => String(line)).join('');
+    const logged = write().join('');
     expect(logged).toContain('unhandled error');
     expect(logged).toContain(reply.headers['x-request-id']);
   });
 
   it('never logs the parameters of a failed query', async () => {
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const write = captureLogs();
     const failedQuery = Object.assign(new Error('Failed query: insert\nparams: a@b.c,$argon2id$secret'), {
       params: ['a@b.c', '$argon2id$secret'],
     });
 
     await invokeAdHoc(thrower(failedQuery));
 
-    const logged = write.mock.calls.map(([line]) => String(line)).join('');
+    const logged = write().join('');
     expect(logged).toContain('unhandled error');
     expect(logged).not.toContain('$argon2id$secret');
   });
 
   it('answers 503 when the database connection is refused', async () => {
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    captureLogs();
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 
     const reply = await invokeAdHoc(thrower(new Error('Failed query', { cause: refused })));
@@ -395,13 +411,13 @@ describe('headers', () => {
   });
 
   it('writes one log line per request without secrets', async () => {
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const { log } = await import('#lib/log.ts');
+    const write = captureLogs();
+    const { log } = await import('#lib/infra/log.ts');
 
     log.warn('request', { route: 'POST /x', password: 'hunter2', refreshToken: 'abc' });
 
-    const line = JSON.parse(String(write.mock.calls[0]?.[0]));
-    expect(line).toMatchObject({ level: 'warn', message: 'request', route: 'POST /x', password: '[redacted]' });
+    const line = JSON.parse(write()[0] ?? '');
+    expect(line).toMatchObject({ level: 'WARN', message: 'request', route: 'POST /x', password: '[redacted]' });
     expect(JSON.stringify(line)).not.toContain('hunter2');
   });
 });

@@ -7,10 +7,14 @@ vi.hoisted(() => {
   process.env.RATE_LIMIT_LOGIN = '10/15m';
 });
 
-import { sql } from '#db/client.ts';
-import { CLEANUP_BATCH_SIZE } from '#lib/rate-limit.ts';
+import { database } from '#lib/infra/database.ts';
+
+const { sql } = database();
+
+import { CLEANUP_BATCH_SIZE } from '#lib/infra/rate-limit.ts';
 import { handler as cleanup } from '../../functions/rate-limit-cleanup.ts';
 import { lambdaContext } from '../helpers/lambda.ts';
+import { captureLogs } from '../helpers/logs.ts';
 
 const scheduledEvent = {
   id: 'cdc73f9d-aea9-11e3-9d5a-835b769c0d9c',
@@ -25,7 +29,7 @@ const scheduledEvent = {
 
 describe('the scheduled rate-limit cleanup', () => {
   it('deletes every window older than the longest rule, in batches, and keeps the rest', async () => {
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    captureLogs();
     const expired = CLEANUP_BATCH_SIZE * 2 + 500;
     await sql`
       insert into rate_limits (key, window_start, count)
@@ -44,7 +48,7 @@ describe('the scheduled rate-limit cleanup', () => {
   });
 
   it('stops between batches when the invocation is nearly out of time', async () => {
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    captureLogs();
     await sql`
       insert into rate_limits (key, window_start, count)
       select 'login:900:ip:' || i, now() - interval '2 hours', 1

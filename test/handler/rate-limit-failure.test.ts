@@ -1,9 +1,13 @@
 import type postgres from 'postgres';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { sql } from '#db/client.ts';
+import { database } from '#lib/infra/database.ts';
+
+const { sql } = database();
+
 import { freePort } from '../../scripts/ports.ts';
 import { registerUser } from '../helpers/auth.ts';
 import { invoke, type Reply } from '../helpers/lambda.ts';
+import { captureLogs } from '../helpers/logs.ts';
 
 /** The handlers as a Lambda instance would load them with this DATABASE_URL. */
 async function loadHandlers(databaseUrl: string) {
@@ -17,8 +21,8 @@ async function loadHandlers(databaseUrl: string) {
       refresh: (await import('../../functions/auth-refresh.ts')).handler,
       sessions: (await import('../../functions/auth-sessions-list.ts')).handler,
     };
-    connections.push((await import('#db/client.ts')).sql);
-    const { signAccessToken } = await import('#lib/tokens.ts');
+    connections.push((await import('#lib/infra/database.ts')).database().sql);
+    const { signAccessToken } = await import('#lib/auth/tokens.ts');
     return { ...handlers, signAccessToken };
   } finally {
     process.env.DATABASE_URL = saved;
@@ -52,7 +56,7 @@ const expectUnavailable = (reply: Reply) => {
 
 describe('rate limits with the database unreachable', () => {
   it('fail closed on the auth routes and leave the API to the database failure: 503, never 500', async () => {
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    captureLogs();
     const handlers = await loadHandlers(`postgres://postgres@127.0.0.1:${await freePort()}/down`);
     const accessToken = await handlers.signAccessToken({
       userId: '00000000-0000-4000-8000-000000000001',
@@ -75,7 +79,7 @@ describe('rate limits with the database unreachable', () => {
 
 describe('rate limits when the counter statement itself fails', () => {
   it('fail closed on the auth routes with 503, and let the API through with the failure logged', async () => {
-    const logged = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const logged = captureLogs();
     const account = await registerUser();
     await sql`alter table rate_limits rename to rate_limits_gone`;
     const handlers = await loadHandlers(process.env.DATABASE_URL ?? '');
@@ -91,8 +95,8 @@ describe('rate limits when the counter statement itself fails', () => {
     expect(replies.filter((reply) => /rate_limits|relation|insert/i.test(reply.raw))).toEqual([]);
     expect(apiReply.status).toBe(200);
     expect(apiReply.headers['ratelimit-limit']).toBeUndefined();
-    expect(logged.mock.calls.map(([line]) => String(line))).toContainEqual(
-      expect.stringContaining('"message":"rate limit not counted; request allowed","rule":"api"'),
+    expect(logged().map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({ message: 'rate limit not counted; request allowed', rule: 'api' }),
     );
   });
 });

@@ -5,7 +5,10 @@ vi.hoisted(() => {
     process.env[`RATE_LIMIT_${name}`] = 'off';
 });
 
-import { sql } from '#db/client.ts';
+import { database } from '#lib/infra/database.ts';
+
+const { sql } = database();
+
 import { handler as login } from '../../functions/auth-login.ts';
 import { handler as sessions } from '../../functions/auth-sessions-list.ts';
 import { bearer, PASSWORD, registerUser } from '../helpers/auth.ts';

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 async function freshConnection() {
-  const { sql } = await import('#db/client.ts');
+  const { sql } = (await import('#lib/infra/database.ts')).database();
   connections.push(sql);
   const [row] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
   return { sql, pid: row?.pid };
@@ -43,7 +43,7 @@ async function loadRefresh() {
 
 async function loadRateLimit() {
   vi.resetModules();
-  const rateLimit = await import('#lib/rate-limit.ts');
+  const rateLimit = await import('#lib/infra/rate-limit.ts');
   return { rateLimit, ...(await freshConnection()) };
 }
 

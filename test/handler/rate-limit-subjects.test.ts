@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emailSubject, ipSubject } from '#lib/rate-limit.ts';
+import { emailSubject, ipSubject } from '#lib/infra/rate-limit.ts';
 
 describe('rate-limit subjects', () => {
   it.each([

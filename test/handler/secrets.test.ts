@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { withSecrets } from '#lib/secrets.ts';
+import { withSecrets } from '#lib/infra/secrets.ts';
 import { freePort } from '../../scripts/ports.ts';
 
 /**

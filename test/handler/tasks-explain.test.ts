@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { sql } from '#db/client.ts';
-import { taskListQueries } from '#lib/tasks.ts';
+import { database } from '#lib/infra/database.ts';
+
+const { sql } = database();
+
+import { taskListQueries } from '#lib/tasks/tasks.ts';
 import { registerUser } from '../helpers/auth.ts';
 
 async function plansOfDefaultList(userId: string): Promise<string[]> {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { sql } from '#db/client.ts';
-import { createTask as insertTask } from '#lib/tasks.ts';
+import { database } from '#lib/infra/database.ts';
+
+const { sql } = database();
+
+import { createTask as insertTask } from '#lib/tasks/tasks.ts';
 import { handler as createTask } from '../../functions/tasks-create.ts';
 import { handler as deleteTask } from '../../functions/tasks-delete.ts';
 import { handler as getTask } from '../../functions/tasks-get.ts';

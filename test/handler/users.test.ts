@@ -1,5 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { sql } from '#db/client.ts';
+import { database } from '#lib/infra/database.ts';
+
+const { sql } = database();
+
 import { handler as login } from '../../functions/auth-login.ts';
 import { handler as sessions } from '../../functions/auth-sessions-list.ts';
 import { handler as createTask } from '../../functions/tasks-create.ts';
@@ -203,7 +206,7 @@ describe('admin user management', () => {
 
 describe('the start-up admin', () => {
   it('is created once and then left alone, however the email is spaced or cased', async () => {
-    const { ensureAdmin } = await import('#lib/users.ts');
+    const { ensureAdmin } = await import('#lib/users/users.ts');
     const email = uniqueEmail('boot');
 
     const first = await ensureAdmin(`  ${email.toUpperCase()} `, PASSWORD);
@@ -252,9 +255,9 @@ describe('the last admin', () => {
 
   it('keeps one admin when both demotions reach the database at once, every time', async () => {
     vi.resetModules();
-    const instanceA = await import('#lib/users.ts');
+    const instanceA = await import('#lib/users/users.ts');
     vi.resetModules();
-    const instanceB = await import('#lib/users.ts');
+    const instanceB = await import('#lib/users/users.ts');
 
     for (let round = 0; round < 5; round++) {
       await sql`update users set role = 'USER' where role = 'ADMIN'`;

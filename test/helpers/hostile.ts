@@ -1,24 +1,9 @@
 import { expect } from 'vitest';
-import { sql } from '#db/client.ts';
-import { handler as login } from '../../functions/auth-login.ts';
-import { handler as logout } from '../../functions/auth-logout.ts';
-import { handler as logoutAll } from '../../functions/auth-logout-all.ts';
-import { handler as refresh } from '../../functions/auth-refresh.ts';
-import { handler as register } from '../../functions/auth-register.ts';
-import { handler as sessionsDelete } from '../../functions/auth-sessions-delete.ts';
-import { handler as sessionsList } from '../../functions/auth-sessions-list.ts';
-import { handler as notFound } from '../../functions/not-found.ts';
-import { handler as tasksCreate } from '../../functions/tasks-create.ts';
-import { handler as tasksDelete } from '../../functions/tasks-delete.ts';
-import { handler as tasksGet } from '../../functions/tasks-get.ts';
-import { handler as tasksList } from '../../functions/tasks-list.ts';
-import { handler as tasksUpdate } from '../../functions/tasks-update.ts';
-import { handler as usersDelete } from '../../functions/users-delete.ts';
-import { handler as usersGet } from '../../functions/users-get.ts';
-import { handler as usersList } from '../../functions/users-list.ts';
-import { handler as usersMeGet } from '../../functions/users-me-get.ts';
-import { handler as usersMeUpdate } from '../../functions/users-me-update.ts';
-import { handler as usersUpdate } from '../../functions/users-update.ts';
+import { database } from '#lib/infra/database.ts';
+
+const { sql } = database();
+
+import { DECLARATION_FILES } from '../../scripts/routes.ts';
 import { SECURITY_HEADERS } from './headers.ts';
 import type { invoke, Reply } from './lambda.ts';
 
@@ -33,30 +18,40 @@ export interface RouteSpec {
   auth: 'none' | 'user' | 'admin';
 }
 
-/** Every HTTP route of serverless.yml that takes client input (health and preflight take none). */
-export const ROUTES = {
-  register: { handler: register, method: 'POST', resource: '/api/v1/auth/register', auth: 'none' },
-  login: { handler: login, method: 'POST', resource: '/api/v1/auth/login', auth: 'none' },
-  refresh: { handler: refresh, method: 'POST', resource: '/api/v1/auth/refresh', auth: 'none' },
-  logout: { handler: logout, method: 'POST', resource: '/api/v1/auth/logout', auth: 'user' },
-  logoutAll: { handler: logoutAll, method: 'POST', resource: '/api/v1/auth/logout-all', auth: 'user' },
-  sessionsList: { handler: sessionsList, method: 'GET', resource: '/api/v1/auth/sessions', auth: 'user' },
-  sessionsDelete: { handler: sessionsDelete, method: 'DELETE', resource: '/api/v1/auth/sessions/{id}', auth: 'user' },
-  usersMeGet: { handler: usersMeGet, method: 'GET', resource: '/api/v1/users/me', auth: 'user' },
-  usersMeUpdate: { handler: usersMeUpdate, method: 'PATCH', resource: '/api/v1/users/me', auth: 'user' },
-  usersList: { handler: usersList, method: 'GET', resource: '/api/v1/users', auth: 'admin' },
-  usersGet: { handler: usersGet, method: 'GET', resource: '/api/v1/users/{id}', auth: 'admin' },
-  usersUpdate: { handler: usersUpdate, method: 'PATCH', resource: '/api/v1/users/{id}', auth: 'admin' },
-  usersDelete: { handler: usersDelete, method: 'DELETE', resource: '/api/v1/users/{id}', auth: 'admin' },
-  tasksList: { handler: tasksList, method: 'GET', resource: '/api/v1/tasks', auth: 'user' },
-  tasksCreate: { handler: tasksCreate, method: 'POST', resource: '/api/v1/tasks', auth: 'user' },
-  tasksGet: { handler: tasksGet, method: 'GET', resource: '/api/v1/tasks/{id}', auth: 'user' },
-  tasksUpdate: { handler: tasksUpdate, method: 'PATCH', resource: '/api/v1/tasks/{id}', auth: 'user' },
-  tasksDelete: { handler: tasksDelete, method: 'DELETE', resource: '/api/v1/tasks/{id}', auth: 'user' },
-  notFound: { handler: notFound, method: 'GET', resource: '/{proxy+}', auth: 'none' },
-} satisfies Record<string, RouteSpec>;
+/** A route's short name here: its function's, in camelCase, without `auth-` (`register`, `tasksGet`). */
+export type RouteName = string;
+const shortName = (name: string) =>
+  name.replace(/^auth-/, '').replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
 
-export type RouteName = keyof typeof ROUTES;
+/**
+ * Every HTTP route that takes client input (a caller, a body, a query or a path id), from the
+ * declarations, and the catch-all 404; health, preflight and the reference take none.
+ */
+export const ROUTES: Readonly<Record<RouteName, RouteSpec>> = Object.fromEntries(
+  await Promise.all(
+    DECLARATION_FILES.flatMap(({ name, declaration }) => {
+      const takesInput =
+        'method' in declaration &&
+        (declaration.auth !== 'none' || declaration.body || declaration.query || declaration.params);
+      if (!takesInput && name !== 'not-found') return [];
+      return [
+        (async () => {
+          const { handler } = (await import(`../../functions/${name}.ts`)) as { handler: Handler };
+          const [method, resource] =
+            'method' in declaration ? [declaration.method, declaration.path] : ['GET', '/{proxy+}'];
+          return [shortName(name), { handler, method, resource, auth: declaration.auth }] as const;
+        })(),
+      ];
+    }),
+  ),
+);
+
+/** The route of a short name; a name no declaration has is a mistake in the test. */
+export function routeSpec(name: RouteName): RouteSpec {
+  const spec = ROUTES[name];
+  if (!spec) throw new Error(`no route named ${name}: see ROUTES in test/helpers/hostile.ts`);
+  return spec;
+}
 
 /** What must never reach a client: stack frames, SQL, driver or ORM text, source paths. */
 export const LEAK = /at \w+ \(|postgres|select |insert |update \w+ set |syntax error|drizzle|node_modules|\.ts:\d+/i;

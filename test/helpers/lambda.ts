@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ROUTES, type RouteSpec } from '#lib/openapi/routes.ts';
+import { pathsOf } from '#lib/http/declaration.ts';
+import { DECLARATIONS } from '../../scripts/routes.ts';
 import { checkContract, templateOf } from './contract.ts';
 
 /** Realistic API Gateway REST (v1) proxy events and Lambda contexts for handler tests. */
@@ -133,18 +134,24 @@ export interface Reply {
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-let routesByHandler: Map<unknown, RouteSpec[]> | undefined;
+/** A method on a path template, as a declaration serves it. */
+interface DeclaredRoute {
+  method: string;
+  path: string;
+}
+
+let routesByHandler: Map<unknown, DeclaredRoute[]> | undefined;
 
 /**
- * The routes a handler serves, found by importing every function of the route table once
+ * The routes a handler serves, found by importing the function of every declaration once
  * (lazily, so a test can set up its environment before any function loads).
  */
-async function routesOf(handler: Handler): Promise<RouteSpec[]> {
+async function routesOf(handler: Handler): Promise<DeclaredRoute[]> {
   if (!routesByHandler) {
-    const map = new Map<unknown, RouteSpec[]>();
-    for (const route of ROUTES) {
-      const module = (await import(`../../functions/${route.function}.ts`)) as { handler: unknown };
-      map.set(module.handler, [...(map.get(module.handler) ?? []), route]);
+    const map = new Map<unknown, DeclaredRoute[]>();
+    for (const declaration of DECLARATIONS) {
+      const module = (await import(`../../functions/${declaration.function}.ts`)) as { handler: unknown };
+      map.set(module.handler, pathsOf(declaration));
     }
     routesByHandler = map;
   }
@@ -181,7 +188,7 @@ async function targetFor(handler: Handler, options: EventOptions): Promise<Targe
   if (own.length === 0) {
     if (!options.resource) {
       throw new Error(
-        'invoke(): not a function of lib/openapi/routes.ts: pass its resource (a second module instance, ' +
+        'invoke(): not the function of a route declaration (lib/http/routes/): pass its resource (a second module instance, ' +
           'the preflight, the catch-all), or { contract: false } for an ad-hoc route',
       );
     }

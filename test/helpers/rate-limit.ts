@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sql } from '#db/client.ts';
+import { database } from '#lib/infra/database.ts';
+
+const { sql } = database();
 
 /**
  * Rate-limit windows are fixed and aligned on the database clock. A test that counts hits in

@@ -1,0 +1,196 @@
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Database, Transaction } from '#db/client.ts';
+import { refreshTokens, sessions, users } from '#db/schema.ts';
+import type { Session, Tokens } from '#lib/auth/schemas.ts';
+import { hashRefreshToken, newRefreshToken, signAccessToken } from '#lib/auth/tokens.ts';
+import { AppError, notFound } from '#lib/http/errors.ts';
+import { config } from '#lib/infra/config.ts';
+import { database } from '#lib/infra/database.ts';
+import type { Role } from '#lib/users/schemas.ts';
+
+/**
+ * Login sessions and their refresh-token chains. A session ends at its absolute expiry or
+ * when revoked; revoking it stops its refresh token and, through the bearer check, every
+ * access token it issued.
+ */
+
+/** A spent refresh token presented again this soon is a retry or a second tab, not theft. */
+export const REUSE_GRACE_SECONDS = 10;
+
+export interface ClientInfo {
+  userAgent: string | undefined;
+  ip: string;
+}
+
+type Executor = Database | Transaction;
+
+const secondsUntil = (date: Date) => Math.max(0, Math.round((date.getTime() - Date.now()) / 1000));
+
+/** Issues a refresh token in the session (never past its end) and an access token for it. */
+async function issueTokens(
+  executor: Executor,
+  session: { id: string; userId: string; role: Role; expiresAt: Date },
+  parentId: string | null,
+): Promise<Tokens> {
+  const refreshToken = newRefreshToken();
+  const expiresAt = new Date(Math.min(Date.now() + config().REFRESH_TOKEN_TTL * 1000, session.expiresAt.getTime()));
+  await executor.insert(refreshTokens).values({
+    tokenHash: hashRefreshToken(refreshToken),
+    sessionId: session.id,
+    parentId,
+    expiresAt,
+  });
+  const accessToken = await signAccessToken({ userId: session.userId, role: session.role, sessionId: session.id });
+  return {
+    accessToken,
+    refreshToken,
+    tokenType: 'Bearer',
+    expiresIn: config().ACCESS_TOKEN_TTL,
+    refreshExpiresIn: secondsUntil(expiresAt),
+  };
+}
+
+/** Starts a session for a user who just proved who they are. Runs inside the caller's transaction. */
+export async function startSession(
+  tx: Transaction,
+  user: { id: string; role: Role },
+  client: ClientInfo,
+): Promise<Tokens> {
+  const expiresAt = new Date(Date.now() + config().SESSION_TTL * 1000);
+  const [session] = await tx
+    .insert(sessions)
+    .values({ userId: user.id, expiresAt, userAgent: client.userAgent?.slice(0, 512), ip: client.ip })
+    .returning({ id: sessions.id });
+  if (!session) throw new Error('session insert returned no row');
+  return issueTokens(tx, { id: session.id, userId: user.id, role: user.role, expiresAt }, null);
+}
+
+/** The columns that end a session, with why. */
+const revocation = (reason: string) => ({ revokedAt: sql`now()`, revokeReason: reason });
+
+type RotationOutcome = { tokens: Tokens } | { reused: true };
+
+/**
+ * Spends a refresh token and issues a new pair, in one transaction with the token and its
+ * session locked, so concurrent refreshes of one token run one after another:
+ * - an unspent token rotates;
+ * - a token spent less than REUSE_GRACE_SECONDS ago gets a fresh pair too, and every other
+ *   live token of the session is spent, so the session never has two live chains;
+ * - a token spent earlier is reuse: the whole session is revoked.
+ */
+export async function rotateRefreshToken(refreshToken: string): Promise<Tokens> {
+  const tokenHash = hashRefreshToken(refreshToken);
+  const outcome = await database().db.transaction(async (tx): Promise<RotationOutcome> => {
+    const [row] = await tx
+      .select({
+        id: refreshTokens.id,
+        usedAt: refreshTokens.usedAt,
+        expired: sql<boolean>`${refreshTokens.expiresAt} <= now()`,
+        inGrace: sql<boolean>`${refreshTokens.usedAt} > now() - make_interval(secs => ${REUSE_GRACE_SECONDS})`,
+        sessionId: sessions.id,
+        sessionExpiresAt: sessions.expiresAt,
+        sessionExpired: sql<boolean>`${sessions.expiresAt} <= now()`,
+        revokedAt: sessions.revokedAt,
+        userId: users.id,
+        role: users.role,
+      })
+      .from(refreshTokens)
+      .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(refreshTokens.tokenHash, tokenHash))
+      .for('update', { of: [refreshTokens, sessions] });
+
+    if (!row || row.revokedAt) throw new AppError('TOKEN_INVALID', 'The refresh token is not valid');
+    if (row.expired || row.sessionExpired) throw new AppError('TOKEN_EXPIRED', 'The refresh token has expired');
+
+    if (row.usedAt && !row.inGrace) {
+      await tx.update(sessions).set(revocation('refresh_token_reuse')).where(eq(sessions.id, row.sessionId));
+      return { reused: true };
+    }
+
+    // Spend this token and, on a grace retry, the sibling issued by the first use.
+    await tx
+      .update(refreshTokens)
+      .set({ usedAt: sql`now()` })
+      .where(and(eq(refreshTokens.sessionId, row.sessionId), isNull(refreshTokens.usedAt)));
+    await tx.update(sessions).set({ lastUsedAt: sql`now()` }).where(eq(sessions.id, row.sessionId));
+    const tokens = await issueTokens(
+      tx,
+      { id: row.sessionId, userId: row.userId, role: row.role, expiresAt: row.sessionExpiresAt },
+      row.id,
+    );
+    return { tokens };
+  });
+  // The revocation above is committed before the client hears about it.
+  if ('reused' in outcome) throw new AppError('TOKEN_INVALID', 'The refresh token is not valid');
+  return outcome.tokens;
+}
+
+const live = (userId: string) =>
+  and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`));
+
+/** Revokes one live session of this user; false when there is none with that id. */
+export async function revokeSession(userId: string, sessionId: string, reason: string): Promise<boolean> {
+  const revoked = await database()
+    .db.update(sessions)
+    .set(revocation(reason))
+    .where(and(eq(sessions.id, sessionId), live(userId)))
+    .returning({ id: sessions.id });
+  return revoked.length > 0;
+}
+
+/** Revokes the session a refresh token belongs to, if it is this user's. */
+export async function revokeSessionOfRefreshToken(userId: string, refreshToken: string, reason: string): Promise<void> {
+  await database()
+    .db.update(sessions)
+    .set(revocation(reason))
+    .where(
+      and(
+        live(userId),
+        eq(
+          sessions.id,
+          sql`(select ${refreshTokens.sessionId} from ${refreshTokens} where ${refreshTokens.tokenHash} = ${hashRefreshToken(refreshToken)})`,
+        ),
+      ),
+    );
+}
+
+/** Revokes every live session of a user, optionally sparing one (the caller's own). */
+export async function revokeAllSessions(
+  executor: Executor,
+  userId: string,
+  reason: string,
+  exceptSessionId?: string,
+): Promise<void> {
+  await executor
+    .update(sessions)
+    .set(revocation(reason))
+    .where(and(live(userId), exceptSessionId ? sql`${sessions.id} <> ${exceptSessionId}` : undefined));
+}
+
+export async function listSessions(userId: string, currentSessionId: string): Promise<Session[]> {
+  const rows = await database()
+    .db.select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      lastUsedAt: sessions.lastUsedAt,
+      expiresAt: sessions.expiresAt,
+      userAgent: sessions.userAgent,
+      ip: sessions.ip,
+    })
+    .from(sessions)
+    .where(live(userId))
+    .orderBy(desc(sessions.lastUsedAt), desc(sessions.id));
+  return rows.map((row) => ({
+    ...row,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt.toISOString(),
+    expiresAt: row.expiresAt.toISOString(),
+    current: row.id === currentSessionId,
+  }));
+}
+
+/** DELETE /auth/sessions/:id: another user's or an already ended session is not found. */
+export async function endSession(userId: string, sessionId: string): Promise<void> {
+  if (!(await revokeSession(userId, sessionId, 'ended_by_user'))) throw notFound('Session');
+}

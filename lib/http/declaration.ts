@@ -1,0 +1,92 @@
+import type * as v from 'valibot';
+import type { ErrorCode } from '#lib/http/errors.ts';
+import type { RuleName } from '#lib/infra/config.ts';
+
+/**
+ * What a route is, in one pure value per route (lib/http/routes/<function>.ts): its method and
+ * path, the function serving it, who may call it, which limit counts it, the schemas of its
+ * input and of its success answer, and the errors it can answer. The function wraps its handler
+ * with it (lib/http/route.ts); the OpenAPI document, the test helpers, the hostile corpus and
+ * the deploy test derive from the declarations, and one test holds serverless.yml to them.
+ * Declarations import schemas and types only, so the document builder can load them all.
+ */
+
+export type AnySchema = v.GenericSchema<unknown, unknown>;
+
+/** none: public; user: a live session's bearer token; admin: and the ADMIN role. */
+export type AuthLevel = 'none' | 'user' | 'admin';
+
+/** The rules a route can declare; login failures are counted by the login itself. */
+export type RouteRateLimit = Exclude<RuleName, 'loginFailures'> | 'none';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface Success {
+  status: 200 | 201 | 204;
+  description: string;
+  /** JSON body schema (the whole envelope); absent for 204 and for `media`. */
+  schema?: AnySchema;
+  /** A body outside the JSON envelope (the document itself, the docs page). */
+  media?: { type: string; schema: Record<string, unknown> };
+  /** 201 answers carry the new resource's URL. */
+  location?: boolean;
+}
+
+export interface RouteDeclaration {
+  method: Method;
+  /** The path template as API Gateway knows it (the event's `resource`). */
+  path: string;
+  /** The function of serverless.yml that serves it: functions/<function>.ts. */
+  function: string;
+  operationId: string;
+  tag: 'Auth' | 'Users' | 'Tasks' | 'Health' | 'Reference';
+  summary: string;
+  description?: string;
+  auth: AuthLevel;
+  /**
+   * The rate-limit rule counting this route's requests; `api` when omitted, so a new route is
+   * limited unless it opts out. `api` counts per user on authenticated routes (after the bearer
+   * check) and per client IP otherwise; the others count per client IP before anything else.
+   */
+  rateLimit?: RouteRateLimit;
+  /** Rules the handler itself counts, besides the pipeline's. */
+  handlerRateLimits?: readonly RuleName[];
+  /** Path parameters. A value that fails is a 404, never a 400. */
+  params?: AnySchema;
+  query?: AnySchema;
+  /** Schema of the JSON body; the route then requires `Content-Type: application/json`. */
+  body?: AnySchema;
+  /** With a body schema: an absent body is validated as `{}` instead of rejected. */
+  bodyOptional?: boolean;
+  success: Success;
+  /** Codes this route answers with beyond those its auth level and schemas imply. */
+  errors?: readonly ErrorCode[];
+  /** Deployed stages put every route behind the client app's API key except these. */
+  public?: boolean;
+  /**
+   * Replaces the default `default-src 'none'` policy, for the one route that serves a page
+   * (GET /docs); an API response never needs more.
+   */
+  contentSecurityPolicy?: string;
+  /** The same function and answer at further paths (GET /health besides /api/v1/health). */
+  alsoAt?: readonly { path: string; operationId: string; summary: string }[];
+}
+
+/**
+ * The answers of the pipeline itself rather than of a documented route: the CORS preflight on
+ * every path and the catch-all 404. Neither takes input nor is rate-limited.
+ */
+export interface PipelineRoute {
+  function: string;
+  auth: 'none';
+  rateLimit: 'none';
+}
+
+/** Keeps the literal types of a declaration, which `route()` checks its handler against. */
+export const declareRoute = <const D extends RouteDeclaration>(declaration: D): D => declaration;
+
+/** Every method and path a declaration serves. */
+export const pathsOf = (declaration: RouteDeclaration) => [
+  { method: declaration.method, path: declaration.path, operationId: declaration.operationId },
+  ...(declaration.alsoAt ?? []).map((alias) => ({ method: declaration.method, ...alias })),
+];

@@ -1,0 +1,59 @@
+import * as v from 'valibot';
+import { ERROR_STATUS, type ErrorCode } from '#lib/http/errors.ts';
+
+/**
+ * Response schemas shared by every route: the contract's envelopes and the fields resources
+ * have in common. They describe responses for the OpenAPI document and the contract tests;
+ * handlers never validate their own responses at run time.
+ */
+
+export const resourceId = v.pipe(v.string(), v.uuid(), v.examples(['0f8fad5b-d9cb-469f-a165-70867728950e']));
+
+export const timestamp = v.pipe(
+  v.string(),
+  v.isoTimestamp(),
+  v.description('ISO-8601 UTC timestamp'),
+  v.examples(['2026-01-31T09:30:00.000Z']),
+);
+
+export const Meta = v.strictObject({ timestamp });
+
+/** `{ data, meta: { timestamp } }` around one resource. */
+export const dataEnvelope = <S extends v.GenericSchema>(data: S) => v.strictObject({ data, meta: Meta });
+
+const count = (description: string, example: number) =>
+  v.pipe(v.number(), v.integer(), v.minValue(0), v.description(description), v.examples([example]));
+
+export const PageMeta = v.strictObject({
+  total: count('items matching the query, on every page', 42),
+  page: v.pipe(count('this page, from 1', 1), v.minValue(1)),
+  pageSize: v.pipe(count('items per page', 20), v.minValue(1), v.maxValue(100)),
+  totalPages: count('pages in all; a page past the end is empty', 3),
+  timestamp,
+});
+
+/** `{ data: [...], meta: { total, page, pageSize, totalPages, timestamp } }`. */
+export const pageEnvelope = <S extends v.GenericSchema>(item: S) =>
+  v.strictObject({ data: v.array(item), meta: PageMeta });
+
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+
+export const ErrorDetail = v.strictObject({
+  path: v.pipe(v.string(), v.description('the field or parameter, e.g. `title`, or `body`'), v.examples(['title'])),
+  message: v.pipe(v.string(), v.examples(['must not be empty'])),
+});
+
+/** The error envelope; `codes` narrows it to the codes one status or one route can answer with. */
+export const errorEnvelope = (codes: readonly [ErrorCode, ...ErrorCode[]] = ERROR_CODES) =>
+  v.strictObject({
+    error: v.strictObject({
+      code: v.picklist(codes),
+      message: v.pipe(v.string(), v.description('for people; 5xx messages are generic')),
+      details: v.optional(v.pipe(v.array(ErrorDetail), v.description('one entry per problem, for VALIDATION_ERROR'))),
+      requestId: v.pipe(v.string(), v.description('equals the X-Request-Id response header')),
+    }),
+  });
+
+export const ErrorEnvelope = errorEnvelope();
+
+export type ErrorEnvelope = v.InferOutput<typeof ErrorEnvelope>;

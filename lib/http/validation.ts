@@ -1,0 +1,102 @@
+import * as v from 'valibot';
+import { type ErrorDetail, notFound, validationError } from '#lib/http/errors.ts';
+
+/** Schemas and helpers shared by every route's request schemas. */
+
+export type AnySchema = v.GenericSchema<unknown, unknown>;
+
+const codePoints = (text: string) => {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+};
+
+/**
+ * A client string: no NUL (PostgreSQL text cannot hold it), no lone surrogates (they do
+ * not survive UTF-8), length counted in Unicode code points as the contract says. The
+ * metadata carries the same limits into the OpenAPI document: JSON Schema's minLength and
+ * maxLength count code points too.
+ */
+export const text = ({ min = 0, max, trim = false }: { min?: number; max: number; trim?: boolean }) => {
+  const base = v.pipe(
+    v.string('must be a string'),
+    v.check((value) => !value.includes('\u0000'), 'must not contain NUL characters'),
+    v.check((value) => value.isWellFormed(), 'must be valid Unicode text'),
+  );
+  const atLeast = v.check(
+    (value: string) => codePoints(value) >= min,
+    min === 1 ? 'must not be empty' : `must be at least ${min} characters`,
+  );
+  const atMost = v.check((value: string) => codePoints(value) <= max, `must be at most ${max} characters`);
+  const limits = v.metadata<string, Record<string, number>>({ ...(min > 0 ? { minLength: min } : {}), maxLength: max });
+  return trim ? v.pipe(base, v.trim(), atLeast, atMost, limits) : v.pipe(base, atLeast, atMost, limits);
+};
+
+/** How the API compares and stores emails: trimmed and lower-cased (the schemas do the same). */
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+export const uuid = v.pipe(v.string(), v.uuid('must be a UUID'));
+
+/** A path id: anything that is not a UUID is simply not found. */
+export const idPath = v.object({ id: uuid });
+
+/**
+ * How a query parameter appears in the OpenAPI document: as the value a client serialises
+ * (an integer, a boolean) rather than the query-string text the pipe checks. It stands just
+ * before the pipe's first transform, where the document's conversion stops.
+ */
+export const documentedAs = <T>(jsonSchema: Record<string, unknown>) =>
+  v.metadata<T, { openapi: Record<string, unknown> }>({ openapi: jsonSchema });
+
+/** A whole number in a query string, within a range. */
+export const integerParam = (min: number, max: number, fallback: number) =>
+  v.pipe(
+    v.optional(v.string(), String(fallback)),
+    v.regex(/^\d{1,9}$/, `must be a whole number from ${min} to ${max}`),
+    documentedAs<string>({ type: 'integer', minimum: min, maximum: max, default: fallback }),
+    v.transform(Number),
+    v.minValue(min, `must be a whole number from ${min} to ${max}`),
+    v.maxValue(max, `must be a whole number from ${min} to ${max}`),
+  );
+
+export const booleanParam = v.pipe(
+  v.picklist(['true', 'false'], 'must be true or false'),
+  documentedAs<'true' | 'false'>({ type: 'boolean' }),
+  v.transform((value) => value === 'true'),
+);
+
+export const paginationQuery = {
+  page: integerParam(1, 1_000_000, 1),
+  pageSize: integerParam(1, 100, 20),
+};
+
+export type Pagination = { page: number; pageSize: number };
+
+function toDetails(issues: readonly v.BaseIssue<unknown>[], root: string): ErrorDetail[] {
+  return issues.map((issue) => {
+    const keys = (issue.path ?? []).map((item) => String(item.key));
+    const path = keys.length > 0 ? keys.join('.') : root;
+    // strictObject reports an unknown key as "expected never": say so plainly.
+    const message =
+      issue.expected === 'never'
+        ? 'is not an allowed field'
+        : issue.input === undefined && keys.length > 0
+          ? 'is required'
+          : issue.message;
+    return { path, message };
+  });
+}
+
+/** Validates client input; failures become 400 VALIDATION_ERROR with one detail per problem. */
+export function parseInput<S extends AnySchema>(schema: S, input: unknown, root: string): v.InferOutput<S> {
+  const result = v.safeParse(schema, input, { abortPipeEarly: true });
+  if (result.success) return result.output;
+  throw validationError(toDetails(result.issues, root));
+}
+
+/** Validates path parameters; a malformed id is a 404, never a 400 or a 500. */
+export function parsePath<S extends AnySchema>(schema: S, input: unknown): v.InferOutput<S> {
+  const result = v.safeParse(schema, input);
+  if (result.success) return result.output;
+  throw notFound();
+}

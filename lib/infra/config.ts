@@ -1,0 +1,152 @@
+import * as v from 'valibot';
+import { parseDuration, SECONDS_PER_UNIT } from '#lib/infra/duration.ts';
+
+/**
+ * Configuration is a pure function of the environment: `parseConfig(env)` checks every
+ * variable and throws one line naming the first bad one. `config()` is the checked
+ * configuration of this process, read once from `process.env` on first use (after the
+ * pipeline's first step has put the deployed secrets there, see lib/http/middlewares/configuration.ts);
+ * importing this module reads and checks nothing.
+ */
+
+/** A rate-limit rule: at most `limit` hits per fixed window of `windowSeconds`. */
+export interface RateRule {
+  limit: number;
+  windowSeconds: number;
+}
+
+/**
+ * The rate-limit rules of api.md, once: their variables, defaults and what they count per.
+ * The configuration schema, the limiter and the OpenAPI document all derive from this table.
+ */
+export const RATE_LIMIT_RULES = {
+  api: { variable: 'RATE_LIMIT_API', fallback: '100/1m', per: 'user, or client IP without a valid token' },
+  login: { variable: 'RATE_LIMIT_LOGIN', fallback: '10/15m', per: 'client IP' },
+  loginFailures: { variable: 'RATE_LIMIT_LOGIN_FAILURES', fallback: '5/15m', per: 'email, failed attempts only' },
+  register: { variable: 'RATE_LIMIT_REGISTER', fallback: '5/1h', per: 'client IP' },
+  refresh: { variable: 'RATE_LIMIT_REFRESH', fallback: '30/15m', per: 'client IP' },
+} as const;
+
+export type RuleName = keyof typeof RATE_LIMIT_RULES;
+type RuleVariable = (typeof RATE_LIMIT_RULES)[RuleName]['variable'];
+
+/** Windows longer than a day would be bans rather than rate limits, and keep rows around for longer. */
+export const MAX_RATE_WINDOW_SECONDS = 86_400;
+const MAX_RATE_LIMIT = 1_000_000_000;
+
+/** Parses `<count>/<window>` (`10/15m`) into a rule, `off` into null; undefined for anything else. */
+export function parseRateRule(text: string): RateRule | null | undefined {
+  const trimmed = text.trim().toLowerCase();
+  if (trimmed === 'off') return null;
+  const match = /^(\d{1,10})\/(\d{1,6})(s|m|h)$/.exec(trimmed);
+  if (!match) return undefined;
+  const limit = Number(match[1]);
+  const windowSeconds = Number(match[2]) * SECONDS_PER_UNIT[match[3] as 's' | 'm' | 'h'];
+  if (limit < 1 || limit > MAX_RATE_LIMIT || windowSeconds < 1 || windowSeconds > MAX_RATE_WINDOW_SECONDS) {
+    return undefined;
+  }
+  return { limit, windowSeconds };
+}
+
+const duration = (fallback: string) =>
+  v.pipe(
+    v.optional(v.string(), fallback),
+    v.transform((text) => parseDuration(text) ?? Number.NaN),
+    v.check((seconds) => !Number.isNaN(seconds), 'must be a duration such as 30s, 15m, 12h or 7d'),
+  );
+
+const rateRule = (fallback: string) =>
+  v.pipe(
+    v.optional(v.string(), fallback),
+    // false, not undefined, marks a bad value: parseConfig reports an undefined input as missing.
+    v.transform((text) => {
+      const rule = parseRateRule(text);
+      return rule === undefined ? (false as const) : rule;
+    }),
+    v.check(
+      (rule) => rule !== false,
+      'must be <count>/<window> such as 10/15m (window in s, m or h, at most 24h), or off',
+    ),
+    v.transform((rule) => rule as RateRule | null),
+  );
+
+type RateRuleSchema = ReturnType<typeof rateRule>;
+
+const rateRuleEntries = Object.fromEntries(
+  Object.values(RATE_LIMIT_RULES).map((rule) => [rule.variable, rateRule(rule.fallback)]),
+) as Record<RuleVariable, RateRuleSchema>;
+
+/** The secrets: in deployed stages they come from SSM Parameter Store (lib/infra/secrets.ts). */
+export const SECRET_VARIABLES = ['DATABASE_URL', 'JWT_SECRET'] as const;
+export type SecretVariable = (typeof SECRET_VARIABLES)[number];
+
+export const databaseUrl = v.pipe(
+  v.string('is required'),
+  v.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
+);
+
+const EnvSchema = v.object({
+  DATABASE_URL: databaseUrl,
+  JWT_SECRET: v.pipe(
+    v.string('is required'),
+    v.check((secret) => Buffer.byteLength(secret) >= 32, 'must be at least 32 bytes long'),
+  ),
+  CORS_ORIGINS: v.pipe(
+    v.optional(v.string(), ''),
+    v.transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+    ),
+    v.check(
+      (origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/\s]+$/.test(origin)),
+      'must be a comma-separated list of origins such as https://app.example.com',
+    ),
+  ),
+  ACCESS_TOKEN_TTL: duration('15m'),
+  REFRESH_TOKEN_TTL: duration('7d'),
+  // Absolute lifetime of a login: refreshing never extends a session past it.
+  SESSION_TTL: duration('30d'),
+  LOG_LEVEL: v.optional(
+    v.picklist(['debug', 'info', 'warn', 'error'], 'must be one of debug, info, warn, error'),
+    'info',
+  ),
+  APP_VERSION: v.optional(v.string(), '0.1.0'),
+  ...rateRuleEntries,
+});
+
+export type Config = v.InferOutput<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The first issue of a failed check as one line naming the variable. */
+export function configIssue(issues: readonly v.BaseIssue<unknown>[]): ConfigError {
+  const issue = issues[0];
+  const variable = issue?.path?.[0]?.key ?? 'environment';
+  const message = issue?.input === undefined ? 'is required' : issue.message;
+  return new ConfigError(`Invalid configuration: ${String(variable)} ${message}`);
+}
+
+/** Checks an environment; throws one ConfigError whose message names the first bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = v.safeParse(EnvSchema, env);
+  if (result.success) return result.output;
+  throw configIssue(result.issues);
+}
+
+let current: Config | undefined;
+
+/** This process's configuration, checked on first use. */
+export function config(): Config {
+  current ??= parseConfig(process.env);
+  return current;
+}
+
+/** Whether `config()` has been read already (the pipeline then skips loading it). */
+export const isConfigured = () => current !== undefined;
+
+/** The rule a name stands for in this configuration; null when it is off. */
+export const rateRuleOf = (rule: RuleName): RateRule | null => config()[RATE_LIMIT_RULES[rule].variable];
