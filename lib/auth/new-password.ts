@@ -4,16 +4,15 @@ import { text } from '#lib/http/validation.ts';
 
 /**
  * The rule for a password being set (register, change). It carries the 10,000-entry
- * common-password list (about 110 KB): nothing here runs at import, so a bundle that never
- * reaches `newPassword` leaves the list out (the deploy test checks which bundles hold it).
+ * common-password list (about 110 KB), so only the routes that set a password import it:
+ * their bodies are defined in their declarations (lib/http/routes/auth-register.ts,
+ * users-me-update.ts), not beside the other schemas, which every auth and user route loads.
+ * (esbuild keeps any top-level schema of a module it bundles, used or not.)
  */
 
-let common: Set<string> | undefined;
+const COMMON = new Set<string>(commonPasswords);
 
-const isCommonPassword = (password: string) => {
-  common ??= new Set<string>(commonPasswords);
-  return common.has(password.toLowerCase());
-};
+const isCommonPassword = (password: string) => COMMON.has(password.toLowerCase());
 
 /** 8 to 128 code points, any characters, never trimmed, not on the common-password list. */
 export const newPassword = v.pipe(

@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { newPassword } from '#lib/auth/new-password.ts';
 import { resourceId, timestamp } from '#lib/http/envelopes.ts';
 import { text } from '#lib/http/validation.ts';
 
@@ -17,8 +16,6 @@ export const email = v.pipe(
 export const givenPassword = v.pipe(text({ min: 1, max: 128 }), v.examples(['correct horse battery staple']));
 
 export const LoginBody = v.strictObject({ email, password: givenPassword });
-
-export const RegisterBody = v.strictObject({ email, password: newPassword });
 
 const refreshToken = v.pipe(
   text({ min: 1, max: 512 }),

@@ -17,7 +17,7 @@ const codePoints = (text: string) => {
  * metadata carries the same limits into the OpenAPI document: JSON Schema's minLength and
  * maxLength count code points too.
  */
-export const text = ({ min = 0, max, trim = false }: { min?: number; max: number; trim?: boolean }) => {
+export function text({ min = 0, max, trim = false }: { min?: number; max: number; trim?: boolean }) {
   const base = v.pipe(
     v.string('must be a string'),
     v.check((value) => !value.includes('\u0000'), 'must not contain NUL characters'),
@@ -30,7 +30,7 @@ export const text = ({ min = 0, max, trim = false }: { min?: number; max: number
   const atMost = v.check((value: string) => codePoints(value) <= max, `must be at most ${max} characters`);
   const limits = v.metadata<string, Record<string, number>>({ ...(min > 0 ? { minLength: min } : {}), maxLength: max });
   return trim ? v.pipe(base, v.trim(), atLeast, atMost, limits) : v.pipe(base, atLeast, atMost, limits);
-};
+}
 
 /** How the API compares and stores emails: trimmed and lower-cased (the schemas do the same). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();

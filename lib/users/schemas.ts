@@ -1,7 +1,6 @@
 import * as v from 'valibot';
 import { userRole } from '#db/schema.ts';
-import { newPassword } from '#lib/auth/new-password.ts';
-import { email, givenPassword, Tokens } from '#lib/auth/schemas.ts';
+import { Tokens } from '#lib/auth/schemas.ts';
 import { resourceId, timestamp } from '#lib/http/envelopes.ts';
 import { paginationQuery, text } from '#lib/http/validation.ts';
 
@@ -19,16 +18,6 @@ export const ListUsersQuery = v.strictObject({
 });
 
 export const UpdateUserBody = v.strictObject({ role });
-
-export const UpdateMeBody = v.pipe(
-  v.strictObject({
-    email: v.optional(email),
-    password: v.optional(newPassword),
-    currentPassword: v.pipe(givenPassword, v.description('proves it is you')),
-  }),
-  v.check((body) => body.email !== undefined || body.password !== undefined, 'must change email or password'),
-  v.description('at least one of email and password; a new password ends every other session'),
-);
 
 /** A user as the API shows it: never the password hash. */
 export const User = v.strictObject({

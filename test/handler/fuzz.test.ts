@@ -15,7 +15,7 @@ import { startSession } from '#lib/auth/sessions.ts';
 import { TASK_SORTS } from '#lib/tasks/schemas.ts';
 import { handler as createTask } from '../../functions/tasks-create.ts';
 import { bearer, PASSWORD, type Registered, registerUser, uniqueEmail } from '../helpers/auth.ts';
-import { expectErrorEnvelope, ROUTES, type RouteName, routeSpec, SECURITY_HEADERS } from '../helpers/hostile.ts';
+import { expectErrorEnvelope, type RouteName, routeSpec, SECURITY_HEADERS } from '../helpers/hostile.ts';
 import { invoke, type Reply } from '../helpers/lambda.ts';
 
 /**

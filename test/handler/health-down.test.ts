@@ -1,5 +1,5 @@
 import { createServer, type Socket } from 'node:net';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/ports.ts';
 import { invoke } from '../helpers/lambda.ts';
 import { captureLogs } from '../helpers/logs.ts';

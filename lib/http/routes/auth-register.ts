@@ -1,7 +1,12 @@
-import { RegisterBody } from '#lib/auth/schemas.ts';
+import * as v from 'valibot';
+import { newPassword } from '#lib/auth/new-password.ts';
+import { email } from '#lib/auth/schemas.ts';
 import { declareRoute } from '#lib/http/declaration.ts';
 import { dataEnvelope } from '#lib/http/envelopes.ts';
 import { SignedIn } from '#lib/users/schemas.ts';
+
+/** Defined here, with the only route that takes it: it carries the common-password list. */
+const RegisterBody = v.strictObject({ email, password: newPassword });
 
 export const declaration = declareRoute({
   method: 'POST',
