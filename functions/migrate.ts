@@ -14,7 +14,7 @@ import { withSecrets } from '#lib/infra/secrets.ts';
  * in the repository and in the zip). Needs only DATABASE_URL, so it reads no other secret.
  */
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../db/migrations', import.meta.url));
+export const PACKAGED_MIGRATIONS = fileURLToPath(new URL('../db/migrations', import.meta.url));
 
 export interface MigrateResult {
   status: 'ok';
@@ -44,7 +44,7 @@ async function migrate(): Promise<MigrateResult> {
   if (!checked.success) throw configIssue(checked.issues);
   const url = checked.output.DATABASE_URL;
   const before = await countApplied(url);
-  await runMigrations(url, MIGRATIONS_FOLDER);
+  await runMigrations(url, PACKAGED_MIGRATIONS);
   const total = await countApplied(url);
   log.info('migrations applied', { applied: total - before, total });
   return { status: 'ok', applied: total - before, total };

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { sessions, users } from '#db/schema.ts';
 import { verifyAccessToken } from '#lib/auth/tokens.ts';
+import type { AuthLevel } from '#lib/http/declaration.ts';
 import { AppError } from '#lib/http/errors.ts';
 import { database } from '#lib/infra/database.ts';
 import type { Role } from '#lib/users/schemas.ts';
@@ -13,8 +14,6 @@ export interface AuthContext {
   role: Role;
   sessionId: string;
 }
-
-export type AuthLevel = 'none' | 'user' | 'admin';
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 

@@ -38,13 +38,16 @@ export const pageEnvelope = <S extends v.GenericSchema>(item: S) =>
 
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 
+/** One problem of a VALIDATION_ERROR. */
 export const ErrorDetail = v.strictObject({
   path: v.pipe(v.string(), v.description('the field or parameter, e.g. `title`, or `body`'), v.examples(['title'])),
   message: v.pipe(v.string(), v.examples(['must not be empty'])),
 });
 
+export type ErrorDetail = v.InferOutput<typeof ErrorDetail>;
+
 /** The error envelope; `codes` narrows it to the codes one status or one route can answer with. */
-export const errorEnvelope = (codes: readonly [ErrorCode, ...ErrorCode[]] = ERROR_CODES) =>
+export const errorEnvelopeFor = (codes: readonly [ErrorCode, ...ErrorCode[]] = ERROR_CODES) =>
   v.strictObject({
     error: v.strictObject({
       code: v.picklist(codes),
@@ -54,6 +57,6 @@ export const errorEnvelope = (codes: readonly [ErrorCode, ...ErrorCode[]] = ERRO
     }),
   });
 
-export const ErrorEnvelope = errorEnvelope();
+export const ErrorEnvelope = errorEnvelopeFor();
 
 export type ErrorEnvelope = v.InferOutput<typeof ErrorEnvelope>;

@@ -1,3 +1,5 @@
+import type { ErrorDetail } from '#lib/http/envelopes.ts';
+
 /**
  * Typed application errors. Every error a client can see is one of these codes; the
  * pipeline turns them into the contract's error envelope in one place
@@ -23,11 +25,6 @@ export const ERROR_STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
-
-export interface ErrorDetail {
-  path: string;
-  message: string;
-}
 
 export interface AppErrorOptions {
   details?: ErrorDetail[];

@@ -1,9 +1,9 @@
 import * as v from 'valibot';
-import { type ErrorDetail, notFound, validationError } from '#lib/http/errors.ts';
+import type { AnySchema } from '#lib/http/declaration.ts';
+import type { ErrorDetail } from '#lib/http/envelopes.ts';
+import { notFound, validationError } from '#lib/http/errors.ts';
 
 /** Schemas and helpers shared by every route's request schemas. */
-
-export type AnySchema = v.GenericSchema<unknown, unknown>;
 
 const codePoints = (text: string) => {
   let count = 0;

@@ -3,7 +3,7 @@ import type * as v from 'valibot';
 import { Refreshed, Session, Tokens } from '#lib/auth/schemas.ts';
 import { Health } from '#lib/health/schemas.ts';
 import { type AnySchema, pathsOf, type RouteDeclaration } from '#lib/http/declaration.ts';
-import { ErrorDetail, ErrorEnvelope, errorEnvelope, Meta, PageMeta } from '#lib/http/envelopes.ts';
+import { ErrorDetail, ErrorEnvelope, errorEnvelopeFor, Meta, PageMeta } from '#lib/http/envelopes.ts';
 import { ERROR_STATUS, type ErrorCode } from '#lib/http/errors.ts';
 import { MAX_BODY_BYTES } from '#lib/http/middlewares/body-guard.ts';
 import { RATE_LIMIT_RULES, type RuleName } from '#lib/infra/config.ts';
@@ -200,7 +200,7 @@ function errorResponse(status: number, codes: [ErrorCode, ...ErrorCode[]]): Json
     headers: { ...headers(['X-Request-Id', ...extra]), ...headers(RATE_LIMIT_HEADERS, status === 429) },
     content: {
       'application/json': {
-        schema: jsonSchema(errorEnvelope(codes)),
+        schema: jsonSchema(errorEnvelopeFor(codes)),
         examples: Object.fromEntries(codes.map((code) => [code, { value: errorExample(code) }])),
       },
     },

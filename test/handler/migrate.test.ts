@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { handler, MIGRATIONS_FOLDER } from '../../functions/migrate.ts';
+import { handler, PACKAGED_MIGRATIONS } from '../../functions/migrate.ts';
 import { createDatabase, dropDatabase, uniqueName } from '../helpers/databases.ts';
 import { lambdaContext } from '../helpers/lambda.ts';
 
@@ -16,7 +16,7 @@ afterAll(async () => {
   await dropDatabase(adminUrl, name);
 });
 
-const migrationCount = readdirSync(MIGRATIONS_FOLDER).filter((file) => file.endsWith('.sql')).length;
+const migrationCount = readdirSync(PACKAGED_MIGRATIONS).filter((file) => file.endsWith('.sql')).length;
 
 describe('migrate function', () => {
   it('applies every committed migration to an empty database, then nothing more', async () => {

@@ -12,11 +12,6 @@ const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 export const bodyGuard = (optional: boolean): RouteMiddleware => ({
   before: function guardBody(request) {
     const { event } = request;
-    // API Gateway passes the body as text; serverless-offline passes a JSON body it already
-    // parsed (`false`, `0`, `[]`) as the value. Text again, so both are checked alike.
-    if (event.body !== null && event.body !== undefined && typeof event.body !== 'string') {
-      event.body = JSON.stringify(event.body);
-    }
     const raw = event.body ?? '';
     const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64').length : Buffer.byteLength(raw);
     if (bytes > MAX_BODY_BYTES) {
