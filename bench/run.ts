@@ -100,8 +100,8 @@ try {
   say(`\nwrote bench/results.json, bench/RESULTS.md, bench/warm.svg, bench/cold.svg in ${results.durationSeconds}s`);
 } finally {
   await floor.end({ timeout: 5 });
-  const { sql } = await import('#db/client.ts');
-  await sql.end({ timeout: 5 });
+  const { closeDatabase } = await import('#lib/infra/database.ts');
+  await closeDatabase();
   await dropDatabase(adminUrl, benchDatabase);
   await stopServer();
 }
