@@ -8,7 +8,15 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runMigrations } from '../db/migrate.ts';
-import { type EmbeddedDatabase, ensureDatabase, keptSecret, randomSecret, startEmbeddedPostgres } from './local-db.ts';
+import {
+  type EmbeddedDatabase,
+  EmbeddedPostgresError,
+  ensureDatabase,
+  keptSecret,
+  localDataDir,
+  randomSecret,
+  startEmbeddedPostgres,
+} from './local-db.ts';
 import { freePort } from './ports.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -50,13 +58,12 @@ if (!process.env.DATABASE_URL) {
   const pgPort = Number(process.env.EMBEDDED_PG_PORT ?? 25_432);
   const password = keptSecret(join(dataDir, 'pg-password'), randomSecret);
   try {
-    database = await startEmbeddedPostgres({
-      dataDir: join(dataDir, 'postgres'),
-      port: pgPort,
-      persistent: true,
-      password,
-    });
+    // .data/postgres, unless (as root) the `postgres` user the server runs as cannot enter the clone.
+    const local = localDataDir(root);
+    if (local.moved) process.stdout.write(`Embedded PostgreSQL data in ${local.dataDir} (${local.moved})\n`);
+    database = await startEmbeddedPostgres({ dataDir: local.dataDir, port: pgPort, persistent: true, password });
   } catch (error) {
+    if (error instanceof EmbeddedPostgresError && error.stage === 'setup') fail(error.message);
     fail(
       `Could not start the embedded PostgreSQL on port ${pgPort} (set EMBEDDED_PG_PORT or DATABASE_URL): ${(error as Error).message}`,
     );
