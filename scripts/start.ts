@@ -4,6 +4,7 @@
  * ADMIN_EMAIL admin, then runs serverless-offline with the real serverless.yml.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,6 +115,10 @@ if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) {
 const require = createRequire(import.meta.url);
 const serverlessBin = join(require.resolve('serverless/package.json'), '..', 'bin', 'serverless.js');
 const lambdaPort = await freePort();
+// serverless-offline's temp files (tsx's compile cache of the handlers) stay in the project,
+// reused from one start to the next, rather than in the system temp folder.
+const offlineTemp = join(root, 'node_modules', '.cache', 'taskapi', 'offline-tmp');
+mkdirSync(offlineTemp, { recursive: true });
 server = spawn(
   process.execPath,
   [
@@ -137,7 +142,7 @@ server = spawn(
   {
     cwd: root,
     // The functions answer CORS themselves, as they do behind API Gateway (see patches/).
-    env: { ...process.env, SERVERLESS_OFFLINE_NO_CORS: '1', SLS_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, SERVERLESS_OFFLINE_NO_CORS: '1', SLS_TELEMETRY_DISABLED: '1', TMPDIR: offlineTemp },
     stdio: ['ignore', 'pipe', 'pipe'],
   },
 );
