@@ -262,9 +262,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     passwordFileDir: dirname(options.dataDir),
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
     postgresFlags: [
-      ...Object.entries({ listen_addresses: '127.0.0.1', max_connections: '200', ...options.settings }).flatMap(
-        ([name, value]) => ['-c', `${name}=${value}`],
-      ),
+      // TCP on loopback only: no Unix socket (its default folder is /tmp).
+      ...Object.entries({
+        listen_addresses: '127.0.0.1',
+        unix_socket_directories: '',
+        max_connections: '200',
+        ...options.settings,
+      }).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
       // A throw-away test cluster needs no crash safety; a kept one does.
       ...(options.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off']),
     ],
