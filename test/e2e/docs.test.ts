@@ -19,10 +19,10 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe('the API reference in a browser', () => {
   it('renders every route from the local server, loading nothing from elsewhere', { timeout: 90_000 }, async () => {
     // CHROMIUM_PATH, a Chrome or Chromium on the PATH, or the one in @sparticuz/chromium.
-    const executablePath = await findBrowser();
+    const found = await findBrowser();
     const browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath,
-      env: { ...process.env, TMPDIR: browserTemp },
+      executablePath: found.executablePath,
+      env: { ...process.env, ...found.env, TMPDIR: browserTemp },
       args: [
         '--headless',
         '--no-sandbox',

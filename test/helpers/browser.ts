@@ -21,6 +21,12 @@ import { fileURLToPath } from 'node:url';
  * ships no other platform's build: elsewhere one of the first two is needed.
  */
 
+export interface Browser {
+  executablePath: string;
+  /** Environment the browser needs on top of the test's. */
+  env: Record<string, string>;
+}
+
 const ON_PATH = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'chrome'];
 const cacheDir = fileURLToPath(new URL('../../node_modules/.cache/taskapi/', import.meta.url));
 
@@ -33,15 +39,15 @@ const isExecutableFile = (path: string) => {
   }
 };
 
-export async function findBrowser(): Promise<string> {
+export async function findBrowser(): Promise<Browser> {
   const configured = process.env.CHROMIUM_PATH;
   if (configured) {
     if (!isExecutableFile(configured)) throw new Error(`CHROMIUM_PATH=${configured} is not an executable file`);
-    return configured;
+    return { executablePath: configured, env: {} };
   }
   for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
     const found = ON_PATH.map((name) => join(dir, name)).find(isExecutableFile);
-    if (found) return found;
+    if (found) return { executablePath: found, env: {} };
   }
   if (process.platform === 'linux' && process.arch === 'x64') return packagedChromium();
   throw new Error(
@@ -53,36 +59,42 @@ export async function findBrowser(): Promise<string> {
  * @sparticuz/chromium's browser, unpacked (about 220 MB, 2 s) into the project rather than the
  * system temp folder, where the package unpacks by default: its unpacking follows
  * os.tmpdir(), pointed at a staging folder that is then renamed into place, so a concurrent
- * run never sees half a browser.
+ * run never sees half a browser. With it, the NSS and expat libraries the package ships (for
+ * Amazon Linux), which the browser needs and a minimal Linux may lack.
  */
-async function packagedChromium(): Promise<string> {
+async function packagedChromium(): Promise<Browser> {
   const entry = fileURLToPath(import.meta.resolve('@sparticuz/chromium'));
-  const { version } = JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as {
-    version: string;
-  };
+  const packageDir = join(dirname(entry), '..');
+  const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
   const target = join(cacheDir, `sparticuz-chromium-${version}`);
-  const binary = join(target, 'chromium');
-  if (existsSync(binary)) return binary;
+  const libraries = join(target, 'al2023', 'lib');
+  const browser = {
+    executablePath: join(target, 'chromium'),
+    env: { LD_LIBRARY_PATH: [libraries, process.env.LD_LIBRARY_PATH].filter(Boolean).join(delimiter) },
+  };
+  const complete = () => existsSync(browser.executablePath) && existsSync(join(libraries, 'libnss3.so'));
+  if (complete()) return browser;
 
   mkdirSync(cacheDir, { recursive: true });
   const staging = mkdtempSync(`${target}.staging-`);
   const tmpdir = process.env.TMPDIR;
   try {
     process.env.TMPDIR = staging;
-    const { default: Chromium } = await import('@sparticuz/chromium');
-    await Chromium.executablePath();
+    const { default: Chromium, inflate } = await import('@sparticuz/chromium');
+    await Promise.all([Chromium.executablePath(), inflate(join(packageDir, 'bin', 'al2023.tar.br'))]);
     // The archives carry their builder's user ids, which root would keep.
     if (process.getuid?.() === 0) {
       for (const name of readdirSync(staging, { recursive: true })) lchownSync(join(staging, String(name)), 0, 0);
     }
+    if (existsSync(target)) rmSync(target, { recursive: true, force: true });
     renameSync(staging, target);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     // Another run renamed its copy into place first.
-    if (!existsSync(binary)) throw error;
+    if (!complete()) throw error;
   } finally {
     if (tmpdir === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = tmpdir;
   }
-  return binary;
+  return browser;
 }
