@@ -228,16 +228,26 @@ export function localDataDir(clone: string): { dataDir: string; moved?: string }
   };
 }
 
-/** The most telling line of the server's output: its first FATAL or ERROR, else its last line. */
+/**
+ * The most telling line of the server's output, without its time and pid: a port already in
+ * use, else its first FATAL or ERROR, else its last line.
+ */
 function tellingLine(logs: string[]): string {
   const lines = logs
     .join('')
     .split('\n')
-    .map((line) => line.replace(/^\[STDERR\]\s*/, '').trim())
+    .map((line) =>
+      line
+        .replace(/^\[STDERR\]\s*/, '')
+        .replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? \S+ \[\d+\]\s*/, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
     .filter(Boolean);
   return (
+    lines.find((line) => /already in use/i.test(line)) ??
     lines.find((line) => /\b(FATAL|PANIC|ERROR):/.test(line)) ??
-    lines.findLast((line) => !/^(LOG|DETAIL|HINT):/.test(line)) ??
+    lines.at(-1) ??
     ''
   );
 }

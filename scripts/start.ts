@@ -65,9 +65,7 @@ if (!process.env.DATABASE_URL) {
     database = await startEmbeddedPostgres({ dataDir: local.dataDir, port: pgPort, persistent: true, password });
   } catch (error) {
     if (error instanceof EmbeddedPostgresError && error.stage === 'setup') fail(error.message);
-    fail(
-      `Could not start the embedded PostgreSQL on port ${pgPort} (set EMBEDDED_PG_PORT or DATABASE_URL): ${(error as Error).message}`,
-    );
+    fail(`Could not start the embedded PostgreSQL (set EMBEDDED_PG_PORT or DATABASE_URL): ${(error as Error).message}`);
   }
   process.env.DATABASE_URL = await ensureDatabase(database.adminUrl, 'taskapi');
 }

@@ -1,6 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { networkInterfaces } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EmbeddedPostgresError, randomSecret, startEmbeddedPostgres } from '../../scripts/local-db.ts';
 import { freePort } from '../../scripts/ports.ts';
 import { TEST_ENV } from '../helpers/env.ts';
 
@@ -109,5 +113,30 @@ describe('npm start with HOST=0.0.0.0', () => {
       child.kill('SIGTERM');
       await exited;
     }
+  });
+});
+
+describe('the embedded PostgreSQL of npm start and npm test', () => {
+  it('stops with one line saying why when it cannot start', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const taken = createServer().listen(port, '127.0.0.1');
+    const dataDir = mkdtempSync(join(tmpdir(), 'taskapi-busy-pg-'));
+    try {
+      const error = await startEmbeddedPostgres({ dataDir, port, persistent: false, password: randomSecret() }).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+
+      expect(error).toBeInstanceOf(EmbeddedPostgresError);
+      const message = (error as Error).message;
+      expect(message.split('\n')).toEqual([message]);
+      expect(message).toBe(
+        `the server did not start on port ${port}: LOG: could not bind IPv4 address "127.0.0.1": Address already in use`,
+      );
+    } finally {
+      taken.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    expect(existsSync(dataDir)).toBe(false);
   });
 });
