@@ -19,6 +19,9 @@ import { measureHttp } from './http-load.ts';
 import { markdownTable, median, type Percentiles, round, table, timeRuns } from './stats.ts';
 import { measureWarmRoutes } from './warm.ts';
 
+// The npm that serverless-esbuild runs while packaging (cold starts) runs on this Node and would
+// keep a compile cache in the system temp folder: nothing is left there.
+process.env.NODE_DISABLE_COMPILE_CACHE = '1';
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const started = performance.now();
 const say = (text: string) => process.stdout.write(`${text}\n`);
