@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Tools that call module.enableCompileCache() (the Redocly CLI; npm, which serverless-esbuild
+    // runs while packaging, on this Node) would keep a cache in the system temp folder.
+    env: { NODE_DISABLE_COMPILE_CACHE: '1' },
     projects: [
       {
         extends: true,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { runMigrations } from '#db/migrate.ts';
-import { scratchServer } from '../scripts/local-db.ts';
+import { EmbeddedPostgresError, scratchServer } from '../scripts/local-db.ts';
 import { createDatabase, databaseUrl, dropDatabase } from '../test/helpers/databases.ts';
 import { barChart } from './chart.ts';
 import { measureColdStarts } from './cold-start.ts';
@@ -19,13 +19,23 @@ import { measureHttp } from './http-load.ts';
 import { markdownTable, median, type Percentiles, round, table, timeRuns } from './stats.ts';
 import { measureWarmRoutes } from './warm.ts';
 
+// The npm that serverless-esbuild runs while packaging (cold starts) runs on this Node and would
+// keep a compile cache in the system temp folder: nothing is left there.
+process.env.NODE_DISABLE_COMPILE_CACHE = '1';
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const started = performance.now();
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
 // A database of its own, on DATABASE_URL's server when set, else on an embedded one.
 const embedded = !process.env.DATABASE_URL;
-const { serverUrl, stop: stopServer } = await scratchServer(process.env.DATABASE_URL, 'bench');
+const { serverUrl, stop: stopServer } = await scratchServer(process.env.DATABASE_URL, 'bench').catch((error) => {
+  // What stands in the way and how to fix it, in one line rather than a stack.
+  if (!(error instanceof EmbeddedPostgresError)) throw error;
+  process.stderr.write(
+    `${error.stage === 'start' ? 'Embedded PostgreSQL (or set DATABASE_URL): ' : ''}${error.message}\n`,
+  );
+  process.exit(1);
+});
 const adminUrl = databaseUrl(serverUrl, 'postgres');
 const benchDatabase = `taskapi_bench_${Date.now().toString(36)}`;
 const url = await createDatabase(adminUrl, benchDatabase);

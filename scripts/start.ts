@@ -4,11 +4,20 @@
  * ADMIN_EMAIL admin, then runs serverless-offline with the real serverless.yml.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runMigrations } from '#db/migrate.ts';
-import { type EmbeddedDatabase, ensureDatabase, keptSecret, randomSecret, startEmbeddedPostgres } from './local-db.ts';
+import {
+  type EmbeddedDatabase,
+  EmbeddedPostgresError,
+  ensureDatabase,
+  keptSecret,
+  localDataDir,
+  randomSecret,
+  startEmbeddedPostgres,
+} from './local-db.ts';
 import { freePort } from './ports.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -50,16 +59,13 @@ if (!process.env.DATABASE_URL) {
   const pgPort = Number(process.env.EMBEDDED_PG_PORT ?? 25_432);
   const password = keptSecret(join(dataDir, 'pg-password'), randomSecret);
   try {
-    database = await startEmbeddedPostgres({
-      dataDir: join(dataDir, 'postgres'),
-      port: pgPort,
-      persistent: true,
-      password,
-    });
+    // .data/postgres, unless (as root) the `postgres` user the server runs as cannot enter the clone.
+    const local = localDataDir(root);
+    if (local.moved) process.stdout.write(`Embedded PostgreSQL data in ${local.dataDir} (${local.moved})\n`);
+    database = await startEmbeddedPostgres({ dataDir: local.dataDir, port: pgPort, persistent: true, password });
   } catch (error) {
-    fail(
-      `Could not start the embedded PostgreSQL on port ${pgPort} (set EMBEDDED_PG_PORT or DATABASE_URL): ${(error as Error).message}`,
-    );
+    if (error instanceof EmbeddedPostgresError && error.stage === 'setup') fail(error.message);
+    fail(`Could not start the embedded PostgreSQL (set EMBEDDED_PG_PORT or DATABASE_URL): ${(error as Error).message}`);
   }
   process.env.DATABASE_URL = await ensureDatabase(database.adminUrl, 'taskapi');
 }
@@ -108,6 +114,10 @@ if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) {
 const require = createRequire(import.meta.url);
 const serverlessBin = join(require.resolve('serverless/package.json'), '..', 'bin', 'serverless.js');
 const lambdaPort = await freePort();
+// serverless-offline's temp files (tsx's compile cache of the handlers) stay in the project,
+// reused from one start to the next, rather than in the system temp folder.
+const offlineTemp = join(root, 'node_modules', '.cache', 'taskapi', 'offline-tmp');
+mkdirSync(offlineTemp, { recursive: true });
 server = spawn(
   process.execPath,
   [
@@ -131,7 +141,7 @@ server = spawn(
   {
     cwd: root,
     // The functions answer CORS themselves, as they do behind API Gateway (see patches/).
-    env: { ...process.env, SERVERLESS_OFFLINE_NO_CORS: '1', SLS_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, SERVERLESS_OFFLINE_NO_CORS: '1', SLS_TELEMETRY_DISABLED: '1', TMPDIR: offlineTemp },
     stdio: ['ignore', 'pipe', 'pipe'],
   },
 );

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 import { runMigrations } from '../db/migrate.ts';
-import { scratchServer } from '../scripts/local-db.ts';
+import { EmbeddedPostgresError, scratchServer } from '../scripts/local-db.ts';
 import { freePort } from '../scripts/ports.ts';
 import { createDatabase, databaseUrl, dropDatabase, uniqueName } from './helpers/databases.ts';
 import { TEST_ENV } from './helpers/env.ts';
@@ -56,7 +56,15 @@ function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
 }
 
 export default async function setup(project: TestProject) {
-  const scratch = await scratchServer(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL, 'test');
+  const scratch = await scratchServer(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL, 'test').catch(
+    (error) => {
+      // What stands in the way and how to fix it, in one line rather than a stack.
+      if (!(error instanceof EmbeddedPostgresError)) throw error;
+      const context = error.stage === 'start' ? 'Embedded PostgreSQL (or set TEST_DATABASE_URL): ' : '';
+      process.stderr.write(`${context}${error.message}\n`);
+      process.exit(1);
+    },
+  );
   const serverUrl = scratch.serverUrl;
   const adminUrl = databaseUrl(serverUrl, 'postgres');
   const pooler: Pooler | undefined =

@@ -91,6 +91,8 @@ interface Packaged {
   template: Template;
   /** function name → zip entries */
   zips: Map<string, ZipEntry[]>;
+  /** Entries of the temp folder named after the packaging process (`<function>-<pid>-...`). */
+  leftInTemp: string[];
 }
 
 const ELF_MACHINE = { x86_64: 0x3e, arm64: 0xb7 } as const;
@@ -132,14 +134,17 @@ async function packageStage(stage: Stage): Promise<Packaged> {
   );
   // Lowest CPU priority, inherited by esbuild and npm: whatever else runs on the machine (the
   // suite's timing-sensitive tests are done by now, see vitest.config.ts) keeps its CPU.
-  if (packaging.child.pid) setPriority(packaging.child.pid, 19);
+  const pid = packaging.child.pid;
+  if (pid) setPriority(pid, 19);
   await packaging;
+  // serverless-esbuild stages each zip in os.tmpdir() as <function>-<pid>-<time>-<random>.
+  const leftInTemp = readdirSync(tmpdir()).filter((name) => name.includes(`-${pid}-`));
   const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
   const zips = new Map<string, ZipEntry[]>();
   for (const file of readdirSync(dir).filter((name) => name.endsWith('.zip'))) {
     zips.set(file.replace(/\.zip$/, ''), readZip(join(dir, file)));
   }
-  return { stage, dir, template, zips };
+  return { stage, dir, template, zips, leftInTemp };
 }
 
 beforeAll(async () => {
@@ -220,6 +225,10 @@ const staticValue = (value: unknown) => {
 
 describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s', (stageName) => {
   const current = () => stageOf(stageName);
+
+  it('leaves nothing in the temp folder', () => {
+    expect(current().leftInTemp).toEqual([]);
+  });
 
   it('wires every route of api.md to exactly one method of its own function', () => {
     const all = methods(current());

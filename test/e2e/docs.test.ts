@@ -1,23 +1,28 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../../scripts/routes.ts';
+import { findBrowser } from '../helpers/browser.ts';
 import { baseUrl } from '../helpers/http.ts';
 
-/** Debian's Chromium, which .ci/run installs; CHROMIUM_PATH points elsewhere. */
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshots = new URL('../../test-results/', import.meta.url);
-const userDataDir = mkdtempSync(join(tmpdir(), 'taskapi-chromium-'));
+// The browser's profile and its temp files, deleted when the file ends.
+const scratch = mkdtempSync(join(tmpdir(), 'taskapi-chromium-'));
+const userDataDir = join(scratch, 'profile');
+const browserTemp = join(scratch, 'tmp');
+mkdirSync(browserTemp);
 
-afterAll(() => rmSync(userDataDir, { recursive: true, force: true }));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('the API reference in a browser', () => {
   it('renders every route from the local server, loading nothing from elsewhere', { timeout: 90_000 }, async () => {
-    expect(existsSync(executablePath), `no browser at ${executablePath}: apt-get install chromium`).toBe(true);
+    // CHROMIUM_PATH, a Chrome or Chromium on the PATH, or the one in @sparticuz/chromium.
+    const found = await findBrowser();
     const browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath,
+      executablePath: found.executablePath,
+      env: { ...process.env, ...found.env, TMPDIR: browserTemp },
       args: [
         '--headless',
         '--no-sandbox',

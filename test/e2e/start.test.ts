@@ -1,5 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EmbeddedPostgresError, randomSecret, startEmbeddedPostgres } from '../../scripts/local-db.ts';
+import { freePort } from '../../scripts/ports.ts';
+import { TEST_ENV } from '../helpers/env.ts';
 
 /** `npm start` refuses bad configuration with one line naming the variable, before serving. */
 function start(env: Record<string, string>) {
@@ -33,5 +40,103 @@ describe('npm start with bad configuration', () => {
 
     expect(code).toBe(1);
     expect(stderr.split('\n')).toEqual([message]);
+  });
+});
+
+/**
+ * An IPv4 address of this machine other than loopback, which a server listening on 0.0.0.0
+ * answers on. With no such interface, 127.0.0.2: a server on 0.0.0.0 answers on every
+ * 127.x.x.x address, one bound to 127.0.0.1 only on that one.
+ */
+function otherAddress(): string {
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((entry) => entry && entry.family === 'IPv4' && !entry.internal);
+  return external?.address ?? '127.0.0.2';
+}
+
+/** Whether anything answers HTTP there; false when the connection is refused. */
+async function answers(url: string, init?: RequestInit): Promise<{ status: number; body: string } | false> {
+  try {
+    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+    return { status: response.status, body: await response.text() };
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (code === 'ECONNREFUSED') return false;
+    throw error;
+  }
+}
+
+describe('npm start with HOST=0.0.0.0', () => {
+  it('serves the API on every address, the Lambda invoke endpoint on loopback only', { timeout: 120_000 }, async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['scripts/start.ts'], {
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: process.env.DATABASE_URL,
+        ...TEST_ENV,
+        HOST: '0.0.0.0',
+        PORT: String(port),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      let output = '';
+      const ready = await new Promise<boolean>((resolve) => {
+        const watch = (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('API ready')) resolve(true);
+        };
+        child.stdout.on('data', watch);
+        child.stderr.on('data', watch);
+        child.once('exit', () => resolve(false));
+        setTimeout(() => resolve(false), 90_000).unref();
+      });
+      expect(ready, output).toBe(true);
+      const lambdaPort = /\[http for lambda\] listening on http:\/\/[^:]+:(\d+)/.exec(output)?.[1];
+      expect(lambdaPort, output).toBeDefined();
+      const address = otherAddress();
+      const invoke = (host: string) =>
+        answers(`http://${host}:${lambdaPort}/2015-03-31/functions/taskapi-local-health/invocations`, {
+          method: 'POST',
+          body: '{}',
+        });
+
+      const api = await answers(`http://${address}:${port}/api/v1/health`);
+      expect(api, `GET /api/v1/health on ${address}`).toMatchObject({ status: 200 });
+      // The port is the invoke endpoint's: it answers on loopback...
+      expect(await invoke('127.0.0.1'), 'invoke on 127.0.0.1').toMatchObject({ status: 200 });
+      // ...and nowhere else.
+      expect(await invoke(address), `invoke on ${address}`).toBe(false);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});
+
+describe('the embedded PostgreSQL of npm start and npm test', () => {
+  it('stops with one line saying why when it cannot start', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const taken = createServer().listen(port, '127.0.0.1');
+    const dataDir = mkdtempSync(join(tmpdir(), 'taskapi-busy-pg-'));
+    try {
+      const error = await startEmbeddedPostgres({ dataDir, port, persistent: false, password: randomSecret() }).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+
+      expect(error).toBeInstanceOf(EmbeddedPostgresError);
+      const message = (error as Error).message;
+      expect(message.split('\n')).toEqual([message]);
+      expect(message).toBe(
+        `the server did not start on port ${port}: LOG: could not bind IPv4 address "127.0.0.1": Address already in use`,
+      );
+    } finally {
+      taken.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    expect(existsSync(dataDir)).toBe(false);
   });
 });
