@@ -398,6 +398,10 @@ export interface components {
              * @example ada@example.com
              */
             email: string;
+            /** @description the owner confirmed the address through an emailed link */
+            emailVerified: boolean;
+            /** @description a new address waiting for its confirmation link; `email` stays in force until then */
+            pendingEmail: string | null;
             /** @enum {string} */
             role: "USER" | "ADMIN";
             /**
@@ -560,7 +564,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_ERROR" | "AUTHENTICATION_REQUIRED" | "INVALID_CREDENTIALS" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INSUFFICIENT_PERMISSIONS" | "RESOURCE_NOT_FOUND" | "ROUTE_NOT_FOUND" | "EMAIL_ALREADY_EXISTS" | "LAST_ADMIN" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+                code: "VALIDATION_ERROR" | "INVALID_ONE_TIME_TOKEN" | "AUTHENTICATION_REQUIRED" | "INVALID_CREDENTIALS" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INSUFFICIENT_PERMISSIONS" | "EMAIL_NOT_VERIFIED" | "RESOURCE_NOT_FOUND" | "ROUTE_NOT_FOUND" | "EMAIL_ALREADY_EXISTS" | "LAST_ADMIN" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
                 /** @description for people; 5xx messages are generic */
                 message: string;
                 /** @description one entry per problem, for VALIDATION_ERROR */

@@ -15,10 +15,14 @@ import type { Role, User } from '#lib/users/schemas.ts';
 export type UserRow = typeof users.$inferSelect;
 
 /** The public shape of a user (the User schema): never the hash. */
-export function toUser(row: Pick<UserRow, 'id' | 'email' | 'role' | 'createdAt' | 'updatedAt'>): User {
+export function toUser(
+  row: Pick<UserRow, 'id' | 'email' | 'emailVerifiedAt' | 'pendingEmail' | 'role' | 'createdAt' | 'updatedAt'>,
+): User {
   return {
     id: row.id,
     email: row.email,
+    emailVerified: row.emailVerifiedAt !== null,
+    pendingEmail: row.pendingEmail,
     role: row.role,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
