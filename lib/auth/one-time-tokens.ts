@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
 import { oneTimeTokens } from '#db/schema.ts';
 import { AppError } from '#lib/http/errors.ts';
@@ -52,20 +52,21 @@ export const invalidOneTimeToken = () =>
 export async function consumeOneTimeToken(
   tx: Transaction,
   token: string,
-  kind: OneTimeTokenKind,
-): Promise<{ userId: string; newEmail: string | null }> {
+  kind: OneTimeTokenKind | readonly OneTimeTokenKind[],
+): Promise<{ userId: string; kind: OneTimeTokenKind; newEmail: string | null }> {
+  const kinds = typeof kind === 'string' ? [kind] : [...kind];
   const [row] = await tx
     .update(oneTimeTokens)
     .set({ usedAt: sql`now()` })
     .where(
       and(
         eq(oneTimeTokens.tokenHash, hash(token)),
-        eq(oneTimeTokens.kind, kind),
+        inArray(oneTimeTokens.kind, kinds),
         isNull(oneTimeTokens.usedAt),
         gt(oneTimeTokens.expiresAt, sql`now()`),
       ),
     )
-    .returning({ userId: oneTimeTokens.userId, newEmail: oneTimeTokens.newEmail });
+    .returning({ userId: oneTimeTokens.userId, kind: oneTimeTokens.kind, newEmail: oneTimeTokens.newEmail });
   if (!row) throw invalidOneTimeToken();
   return row;
 }

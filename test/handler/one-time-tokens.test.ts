@@ -26,7 +26,11 @@ describe('one-time tokens', () => {
     const user = await registerUser();
     const token = await issue(user.id, 'reset_password');
 
-    await expect(consume(token, 'reset_password')).resolves.toEqual({ userId: user.id, newEmail: null });
+    await expect(consume(token, 'reset_password')).resolves.toEqual({
+      userId: user.id,
+      kind: 'reset_password',
+      newEmail: null,
+    });
     await expect(consume(token, 'reset_password')).rejects.toMatchObject({ code: 'INVALID_ONE_TIME_TOKEN' });
   });
 
