@@ -39,7 +39,7 @@ export interface RouteDeclaration {
   /** The function of serverless.yml that serves it: functions/<function>.ts. */
   function: string;
   operationId: string;
-  tag: 'Auth' | 'Users' | 'Tasks' | 'Health' | 'Reference';
+  tag: 'Auth' | 'Account' | 'Users' | 'Tasks' | 'Health' | 'Reference';
   summary: string;
   description?: string;
   auth: AuthLevel;

@@ -320,6 +320,11 @@ Counted in PostgreSQL, so every instance shares them. The auth routes have rules
 
 const TAGS: { name: RouteDeclaration['tag']; description: string }[] = [
   { name: 'Auth', description: 'Accounts, sessions and tokens.' },
+  {
+    name: 'Account',
+    description:
+      'Email links: verification, password reset and email change. The app reads the token from the link\u2019s fragment (`#token=\u2026`) and posts it here.',
+  },
   { name: 'Users', description: 'Your profile; user management for admins.' },
   { name: 'Tasks', description: 'Your tasks; admins can reach everyone\u2019s.' },
   { name: 'Health', description: 'Liveness and database checks.' },

@@ -128,22 +128,24 @@ describe('forgotten password', () => {
 
   it('takes about as long for an unknown email as for a known one', async () => {
     const user = await registerUser();
-    const median = async (email: string) => {
-      const times: number[] = [];
-      for (let i = 0; i < 7; i++) {
+    await post(forgot, { email: uniqueEmail('warm-up') }, {}, '198.51.100.99');
+    const known: number[] = [];
+    const unknown: number[] = [];
+    // Interleaved, so a burst of load from other test files slows both alike.
+    for (let i = 0; i < 9; i++) {
+      for (const [email, times] of [
+        [user.email, known],
+        [uniqueEmail('ghost'), unknown],
+      ] as const) {
         const started = performance.now();
         await post(forgot, { email }, {}, `198.51.100.${i + 1}`);
         times.push(performance.now() - started);
       }
-      return times.sort((a, b) => a - b)[3] ?? 0;
-    };
+    }
+    const median = (times: number[]) => times.sort((a, b) => a - b)[4] ?? 0;
 
-    await post(forgot, { email: uniqueEmail('warm-up') }, {}, '198.51.100.99');
-    const known = await median(user.email);
-    const unknown = await median(uniqueEmail('ghost'));
-
-    expect(unknown / known).toBeGreaterThan(0.6);
-    expect(unknown / known).toBeLessThan(1.6);
+    expect(median(unknown) / median(known)).toBeGreaterThan(0.5);
+    expect(median(unknown) / median(known)).toBeLessThan(2);
   });
 
   it('mails one address at most 3 times an hour', async () => {

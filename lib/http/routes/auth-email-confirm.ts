@@ -9,7 +9,7 @@ export const declaration = declareRoute({
   path: '/api/v1/auth/email/confirm',
   function: 'auth-email-confirm',
   operationId: 'confirmEmail',
-  tag: 'Auth',
+  tag: 'Account',
   summary: 'Confirm an email address',
   description:
     'Spends the token of a verification link (`/verify-email#token=…`), which marks the address verified, ' +

@@ -5,7 +5,7 @@ export const declaration = declareRoute({
   path: '/api/v1/auth/email/resend',
   function: 'auth-email-resend',
   operationId: 'resendVerification',
-  tag: 'Auth',
+  tag: 'Account',
   summary: 'Send the verification email again',
   description:
     "Mails a new verification link to the caller's address, ending the earlier links; sends nothing when " +

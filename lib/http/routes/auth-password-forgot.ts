@@ -7,7 +7,7 @@ export const declaration = declareRoute({
   path: '/api/v1/auth/password/forgot',
   function: 'auth-password-forgot',
   operationId: 'forgotPassword',
-  tag: 'Auth',
+  tag: 'Account',
   summary: 'Ask for a password reset link',
   description:
     'Mails a reset link (`/reset-password#token=…`, valid 30 minutes) to the address if it has an account, ' +

@@ -13,7 +13,7 @@ export const declaration = declareRoute({
   path: '/api/v1/auth/password/reset',
   function: 'auth-password-reset',
   operationId: 'resetPassword',
-  tag: 'Auth',
+  tag: 'Account',
   summary: 'Set a new password with a reset link',
   description:
     'Spends the token of a reset link: sets the password (the rules of register), ends every session, ' +
