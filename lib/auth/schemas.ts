@@ -23,6 +23,14 @@ const refreshToken = v.pipe(
   v.description('the refreshToken of the latest token pair'),
 );
 
+/** The token of an emailed link, as the app read it from the link's fragment. */
+export const oneTimeToken = v.pipe(
+  text({ min: 1, max: 512 }),
+  v.regex(/^[A-Za-z0-9_-]+$/, 'is not a link token'),
+  v.description("the `token` from the emailed link's fragment (`#token=…`)"),
+  v.examples(['q3J0c2VjcmV0LXRva2VuLWZyb20tdGhlLWVtYWlsLWxpbms']),
+);
+
 export const RefreshBody = v.strictObject({ refreshToken });
 
 export const LogoutBody = v.strictObject({ refreshToken: v.optional(refreshToken) });

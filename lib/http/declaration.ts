@@ -22,9 +22,9 @@ export type RouteRateLimit = Exclude<RuleName, 'loginFailures'> | 'none';
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface Success {
-  status: 200 | 201 | 204;
+  status: 200 | 201 | 202 | 204;
   description: string;
-  /** JSON body schema (the whole envelope); absent for 204 and for `media`. */
+  /** JSON body schema (the whole envelope); absent for 202, 204 and for `media`. */
   schema?: AnySchema;
   /** A body outside the JSON envelope (the document itself, the docs page). */
   media?: { type: string; schema: Record<string, unknown> };
@@ -39,7 +39,7 @@ export interface RouteDeclaration {
   /** The function of serverless.yml that serves it: functions/<function>.ts. */
   function: string;
   operationId: string;
-  tag: 'Auth' | 'Users' | 'Tasks' | 'Health' | 'Reference';
+  tag: 'Auth' | 'Account' | 'Users' | 'Tasks' | 'Health' | 'Reference';
   summary: string;
   description?: string;
   auth: AuthLevel;

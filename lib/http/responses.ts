@@ -36,6 +36,11 @@ export function document(body: string, contentType: string): Reply<string> {
   return { statusCode: 200, headers: { 'Content-Type': contentType }, body };
 }
 
+/** 202 with an empty body: the request is taken; what it causes (an email) happens later. */
+export function accepted(): Reply<null> {
+  return { statusCode: 202, headers: {}, body: '' };
+}
+
 export function noContent(): Reply<null> {
   return { statusCode: 204, headers: {}, body: '' };
 }

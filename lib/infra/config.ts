@@ -23,6 +23,7 @@ export const RATE_LIMIT_RULES = {
   api: { variable: 'RATE_LIMIT_API', fallback: '100/1m', per: 'user, or client IP without a valid token' },
   login: { variable: 'RATE_LIMIT_LOGIN', fallback: '10/15m', per: 'client IP' },
   loginFailures: { variable: 'RATE_LIMIT_LOGIN_FAILURES', fallback: '5/15m', per: 'email, failed attempts only' },
+  passwordForgot: { variable: 'RATE_LIMIT_PASSWORD_FORGOT', fallback: '5/1h', per: 'client IP' },
   register: { variable: 'RATE_LIMIT_REGISTER', fallback: '5/1h', per: 'client IP' },
   refresh: { variable: 'RATE_LIMIT_REFRESH', fallback: '30/15m', per: 'client IP' },
 } as const;
@@ -113,6 +114,30 @@ const EnvSchema = v.object({
     'info',
   ),
   APP_VERSION: v.optional(v.string(), '0.1.0'),
+  // Mail: the SMTP server (unset: mail waits in the outbox; `npm start` runs a local catcher),
+  // the sender, and the client app's base URL the emailed links point to.
+  // serverless.yml passes an unset parameter as an empty string: both mean "not set".
+  SMTP_URL: v.pipe(
+    v.optional(v.string(), ''),
+    v.check((url) => url === '' || /^smtps?:\/\/\S+$/.test(url), 'must be an smtp:// or smtps:// URL'),
+    v.transform((url) => (url === '' ? undefined : url)),
+  ),
+  MAIL_FROM: v.pipe(
+    v.optional(v.string(), ''),
+    v.transform((from) => from.trim() || 'taskapi <no-reply@localhost>'),
+    v.check((from) => /\S+@\S+/.test(from), 'must be a sender such as "Tasks <no-reply@example.com>"'),
+  ),
+  APP_URL: v.pipe(
+    v.optional(v.string(), ''),
+    v.transform((url) => url.trim() || 'http://localhost:3000'),
+    v.regex(/^https?:\/\/[^\s#?]+$/, 'must be an http:// or https:// URL without query or fragment'),
+    v.transform((url) => url.replace(/\/+$/, '')),
+  ),
+  EMAIL_VERIFICATION: v.pipe(
+    v.optional(v.string(), ''),
+    v.transform((mode) => mode.trim() || 'optional'),
+    v.picklist(['optional', 'required'], 'must be optional or required'),
+  ),
   ...rateRuleEntries,
 });
 

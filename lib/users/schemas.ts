@@ -23,6 +23,11 @@ export const UpdateUserBody = v.strictObject({ role });
 export const User = v.strictObject({
   id: resourceId,
   email: v.pipe(v.string(), v.email(), v.examples(['ada@example.com'])),
+  emailVerified: v.pipe(v.boolean(), v.description('the owner confirmed the address through an emailed link')),
+  pendingEmail: v.pipe(
+    v.nullable(v.pipe(v.string(), v.email())),
+    v.description('a new address waiting for its confirmation link; `email` stays in force until then'),
+  ),
   role,
   createdAt: timestamp,
   updatedAt: timestamp,

@@ -10,15 +10,21 @@ import { normaliseEmail, type Pagination } from '#lib/http/validation.ts';
 import { database } from '#lib/infra/database.ts';
 import { contains, pageOffset } from '#lib/infra/query.ts';
 import { emailSubject, type RateLimitMeter, release } from '#lib/infra/rate-limit.ts';
+import { deliverEmails } from '#lib/mail/outbox.ts';
+import { queueVerification } from '#lib/users/lifecycle.ts';
 import type { Role, User } from '#lib/users/schemas.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
 /** The public shape of a user (the User schema): never the hash. */
-export function toUser(row: Pick<UserRow, 'id' | 'email' | 'role' | 'createdAt' | 'updatedAt'>): User {
+export function toUser(
+  row: Pick<UserRow, 'id' | 'email' | 'emailVerifiedAt' | 'pendingEmail' | 'role' | 'createdAt' | 'updatedAt'>,
+): User {
   return {
     id: row.id,
     email: row.email,
+    emailVerified: row.emailVerifiedAt !== null,
+    pendingEmail: row.pendingEmail,
     role: row.role,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -29,7 +35,10 @@ const emailTaken = () => new AppError('EMAIL_ALREADY_EXISTS', 'An account with t
 
 const byEmail = (email: string) => eq(sql`lower(${users.email})`, normaliseEmail(email));
 
-/** Creates a USER account and its first session in one transaction: both exist or neither. */
+/**
+ * Creates a USER account, its first session and its verification email in one transaction:
+ * all exist or none; the email is delivered right after the commit.
+ */
 export async function register(
   email: string,
   password: string,
@@ -38,12 +47,15 @@ export async function register(
   // Hash outside the transaction so no row lock or connection waits on Argon2.
   const passwordHash = await hashPassword(password);
   try {
-    return await database().db.transaction(async (tx) => {
+    const signedUp = await database().db.transaction(async (tx) => {
       const [row] = await tx.insert(users).values({ email, passwordHash, role: 'USER' }).returning();
       if (!row) throw new Error('user insert returned no row');
       const tokens = await startSession(tx, row, client);
-      return { user: toUser(row), tokens };
+      const outboxId = await queueVerification(tx, row);
+      return { user: toUser(row), tokens, outboxId };
     });
+    await deliverEmails([signedUp.outboxId]);
+    return { user: signedUp.user, tokens: signedUp.tokens };
   } catch (error) {
     if (isUniqueViolation(error)) throw emailTaken();
     throw error;

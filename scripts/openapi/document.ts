@@ -113,6 +113,8 @@ const CODE_MEANINGS: Record<ErrorCode, string> = {
   TOKEN_EXPIRED: 'the token is past its expiry',
   TOKEN_INVALID: 'malformed, tampered, revoked or spent token, ended session or deleted account',
   INSUFFICIENT_PERMISSIONS: 'the role cannot do this',
+  INVALID_ONE_TIME_TOKEN: "the email link's token is unknown, already used, expired or of another kind",
+  EMAIL_NOT_VERIFIED: 'email verification is required and the caller has not confirmed the address yet',
   RESOURCE_NOT_FOUND: 'no such entity, or not visible to the caller (also for an id that is not a UUID)',
   ROUTE_NOT_FOUND: 'no such route',
   EMAIL_ALREADY_EXISTS: 'the email is taken (case-insensitive)',
@@ -131,6 +133,8 @@ const EXAMPLE_MESSAGES: Record<ErrorCode, string> = {
   TOKEN_EXPIRED: 'The access token has expired',
   TOKEN_INVALID: 'The session has ended; sign in again',
   INSUFFICIENT_PERMISSIONS: 'This route is for administrators',
+  INVALID_ONE_TIME_TOKEN: 'The link is not valid or has expired; ask for a new one',
+  EMAIL_NOT_VERIFIED: 'Confirm your email address first; the link is in the email we sent',
   RESOURCE_NOT_FOUND: 'Task not found',
   ROUTE_NOT_FOUND: 'No route for GET /api/v1/nope',
   EMAIL_ALREADY_EXISTS: 'An account with this email already exists',
@@ -316,6 +320,11 @@ Counted in PostgreSQL, so every instance shares them. The auth routes have rules
 
 const TAGS: { name: RouteDeclaration['tag']; description: string }[] = [
   { name: 'Auth', description: 'Accounts, sessions and tokens.' },
+  {
+    name: 'Account',
+    description:
+      'Email links: verification, password reset and email change. The app reads the token from the link\u2019s fragment (`#token=\u2026`) and posts it here.',
+  },
   { name: 'Users', description: 'Your profile; user management for admins.' },
   { name: 'Tasks', description: 'Your tasks; admins can reach everyone\u2019s.' },
   { name: 'Health', description: 'Liveness and database checks.' },

@@ -21,6 +21,8 @@ describe('POST /auth/register', () => {
     expect(user).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       email: 'new.user@example.com',
+      emailVerified: false,
+      pendingEmail: null,
       role: 'USER',
       createdAt: expect.any(String),
       updatedAt: expect.any(String),

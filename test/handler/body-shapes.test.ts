@@ -38,8 +38,11 @@ const cases = bodyRoutes.flatMap((route) =>
 describe('a JSON body that is not an object', () => {
   it('is checked on every body route', () => {
     expect(bodyRoutes.map((route) => route.function).sort()).toEqual([
+      'auth-email-confirm',
       'auth-login',
       'auth-logout',
+      'auth-password-forgot',
+      'auth-password-reset',
       'auth-refresh',
       'auth-register',
       'tasks-create',

@@ -136,6 +136,9 @@ const CONTENT_TYPES = [
   'text/json',
   'application/xml',
   'application/merge-patch+json',
+  'text/html',
+  'application/octet-stream',
+  'application/vnd.api+json',
 ];
 
 const BODY_ROUTES = [
@@ -147,6 +150,9 @@ const BODY_ROUTES = [
   'tasksUpdate',
   'usersMeUpdate',
   'usersUpdate',
+  'emailConfirm',
+  'passwordForgot',
+  'passwordReset',
 ] as const satisfies readonly RouteName[];
 
 const malformedBodies: Case[] = BODY_ROUTES.flatMap((route, index): Case[] => [

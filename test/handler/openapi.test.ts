@@ -165,6 +165,8 @@ describe('the contract check', () => {
   const user = {
     id: '0f8fad5b-d9cb-469f-a165-70867728950e',
     email: 'ada@example.com',
+    emailVerified: true,
+    pendingEmail: null,
     role: 'USER',
     createdAt: '2026-01-31T09:30:00.000Z',
     updatedAt: '2026-01-31T09:30:00.000Z',

@@ -42,7 +42,7 @@ describe('the scheduled rate-limit cleanup', () => {
 
     const result = await cleanup(scheduledEvent, lambdaContext());
 
-    expect(result).toEqual({ deleted: expired });
+    expect(result).toMatchObject({ deleted: expired });
     const rows = await sql<{ key: string }[]>`select key from rate_limits order by key`;
     expect(rows.map((row) => row.key)).toEqual(['login:900:ip:198.51.100.1', 'register:3600:ip:198.51.100.1']);
   });
@@ -56,6 +56,33 @@ describe('the scheduled rate-limit cleanup', () => {
 
     const result = await cleanup(scheduledEvent, lambdaContext(1000));
 
-    expect(result).toEqual({ deleted: CLEANUP_BATCH_SIZE });
+    expect(result).toMatchObject({ deleted: CLEANUP_BATCH_SIZE });
+  });
+
+  it('deletes spent and expired one-time tokens, emails sent over 7 days ago and old given-up ones', async () => {
+    captureLogs();
+    const [user] = await sql`insert into users (email, password_hash) values ('cleanup@example.com', 'x') returning id`;
+    await sql`
+      insert into one_time_tokens (token_hash, kind, user_id, expires_at, used_at) values
+        ('live', 'verify_email', ${user?.id}, now() + interval '1 hour', null),
+        ('used', 'verify_email', ${user?.id}, now() + interval '1 hour', now()),
+        ('expired', 'reset_password', ${user?.id}, now() - interval '1 second', null)`;
+    await sql`
+      insert into email_outbox (recipient, template, payload, attempts, sent_at, created_at) values
+        ('a@example.com', 'waiting', '{}', 0, null, now() - interval '8 days'),
+        ('b@example.com', 'sent-recently', '{}', 1, now() - interval '6 days', now() - interval '6 days'),
+        ('c@example.com', 'sent-long-ago', '{}', 1, now() - interval '8 days', now() - interval '8 days'),
+        ('d@example.com', 'given-up-recently', '{}', 8, null, now() - interval '8 days'),
+        ('e@example.com', 'given-up-long-ago', '{}', 8, null, now() - interval '31 days')`;
+
+    const result = await cleanup(scheduledEvent, lambdaContext());
+
+    expect(result).toMatchObject({ tokens: 2, emails: 2 });
+    expect((await sql`select token_hash from one_time_tokens`).map((row) => row.token_hash)).toEqual(['live']);
+    expect((await sql`select template from email_outbox order by template`).map((row) => row.template)).toEqual([
+      'given-up-recently',
+      'sent-recently',
+      'waiting',
+    ]);
   });
 });

@@ -46,6 +46,8 @@ describe('GET and PATCH /users/me', () => {
     expect(reply.body.data).toEqual({
       id: user.id,
       email: user.email,
+      emailVerified: false,
+      pendingEmail: null,
       role: 'USER',
       createdAt: expect.any(String),
       updatedAt: expect.any(String),

@@ -7,6 +7,7 @@ export const TEST_ENV = {
   // register many users from one address. Tests of the limits set their own rules.
   RATE_LIMIT_LOGIN: '1000/15m',
   RATE_LIMIT_REGISTER: '1000/1h',
+  RATE_LIMIT_PASSWORD_FORGOT: '1000/1h',
   RATE_LIMIT_REFRESH: '1000/15m',
   RATE_LIMIT_API: '10000/1m',
 } as const;

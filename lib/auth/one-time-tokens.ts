@@ -1,0 +1,72 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import type { Transaction } from '#db/client.ts';
+import { oneTimeTokens } from '#db/schema.ts';
+import { AppError } from '#lib/http/errors.ts';
+
+/**
+ * Email-link tokens: 256 random bits, URL-safe base64; only their SHA-256 hash is stored.
+ * Single use, one kind each; a new token of a kind ends the user's earlier ones of that kind.
+ */
+
+export type OneTimeTokenKind = (typeof oneTimeTokens.$inferSelect)['kind'];
+
+/** Lifetimes in seconds (api.md, Account lifecycle). */
+export const ONE_TIME_TOKEN_TTL: Record<OneTimeTokenKind, number> = {
+  verify_email: 24 * 60 * 60,
+  change_email: 24 * 60 * 60,
+  reset_password: 30 * 60,
+};
+
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Issues a token in `tx` (so it exists only if the change that mails it commits). */
+export async function issueOneTimeToken(
+  tx: Transaction,
+  userId: string,
+  kind: OneTimeTokenKind,
+  newEmail?: string,
+): Promise<string> {
+  await tx
+    .update(oneTimeTokens)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(oneTimeTokens.userId, userId), eq(oneTimeTokens.kind, kind), isNull(oneTimeTokens.usedAt)));
+  const token = randomBytes(32).toString('base64url');
+  await tx.insert(oneTimeTokens).values({
+    tokenHash: hash(token),
+    kind,
+    userId,
+    newEmail: newEmail ?? null,
+    expiresAt: sql`now() + make_interval(secs => ${ONE_TIME_TOKEN_TTL[kind]})`,
+  });
+  return token;
+}
+
+export const invalidOneTimeToken = () =>
+  new AppError('INVALID_ONE_TIME_TOKEN', 'The link is not valid or has expired; ask for a new one');
+
+/**
+ * Spends a token of `kind` in `tx`: one atomic UPDATE, so two concurrent uses cannot both
+ * succeed. Unknown, spent, expired and other-kind tokens all give the same 400.
+ */
+export async function consumeOneTimeToken(
+  tx: Transaction,
+  token: string,
+  kind: OneTimeTokenKind | readonly OneTimeTokenKind[],
+): Promise<{ userId: string; kind: OneTimeTokenKind; newEmail: string | null }> {
+  const kinds = typeof kind === 'string' ? [kind] : [...kind];
+  const [row] = await tx
+    .update(oneTimeTokens)
+    .set({ usedAt: sql`now()` })
+    .where(
+      and(
+        eq(oneTimeTokens.tokenHash, hash(token)),
+        inArray(oneTimeTokens.kind, kinds),
+        isNull(oneTimeTokens.usedAt),
+        gt(oneTimeTokens.expiresAt, sql`now()`),
+      ),
+    )
+    .returning({ userId: oneTimeTokens.userId, kind: oneTimeTokens.kind, newEmail: oneTimeTokens.newEmail });
+  if (!row) throw invalidOneTimeToken();
+  return row;
+}

@@ -1,0 +1,134 @@
+import { and, count, eq, gt, sql } from 'drizzle-orm';
+import type { Transaction } from '#db/client.ts';
+import { emailOutbox, rateLimits, users } from '#db/schema.ts';
+import { consumeOneTimeToken, issueOneTimeToken } from '#lib/auth/one-time-tokens.ts';
+import { hashPassword } from '#lib/auth/passwords.ts';
+import type { Tokens } from '#lib/auth/schemas.ts';
+import { type ClientInfo, revokeAllSessions, startSession } from '#lib/auth/sessions.ts';
+import { AppError, isUniqueViolation } from '#lib/http/errors.ts';
+import { normaliseEmail } from '#lib/http/validation.ts';
+import { database } from '#lib/infra/database.ts';
+import { emailSubject } from '#lib/infra/rate-limit.ts';
+import { deliverEmails, enqueueEmail } from '#lib/mail/outbox.ts';
+import type { User } from '#lib/users/schemas.ts';
+import { toUser } from '#lib/users/users.ts';
+
+/**
+ * The account lifecycle by email (api.md, Account lifecycle): verification, password reset and
+ * the confirmed email change. Every email is written to the outbox in the transaction of the
+ * change that causes it and delivered right after the commit (lib/mail/outbox.ts).
+ */
+
+/** At most this many reset emails per hour to one address, whoever asks. */
+export const RESET_EMAILS_PER_HOUR = 3;
+
+/** Issues a verification token and writes its email, in `tx`. */
+export async function queueVerification(tx: Transaction, user: { id: string; email: string }): Promise<string> {
+  const token = await issueOneTimeToken(tx, user.id, 'verify_email');
+  return enqueueEmail(tx, { recipient: user.email, template: 'verify_email', payload: { token } });
+}
+
+/** POST /auth/email/resend: a fresh link (ending the earlier ones) unless the address is verified. */
+export async function resendVerification(userId: string): Promise<void> {
+  const id = await database().db.transaction(async (tx) => {
+    const [row] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+    if (!row) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
+    if (row.emailVerifiedAt) return undefined;
+    return queueVerification(tx, row);
+  });
+  if (id) await deliverEmails([id]);
+}
+
+const emailTaken = () => new AppError('EMAIL_ALREADY_EXISTS', 'An account with this email already exists');
+
+/**
+ * POST /auth/email/confirm: a verification token marks the address verified; an email-change
+ * token makes the pending address the email (409 if another account took it meanwhile) and
+ * ends every session of the account, so each device signs in again with the new address.
+ */
+export async function confirmEmail(token: string): Promise<User> {
+  try {
+    return await database().db.transaction(async (tx) => {
+      const spent = await consumeOneTimeToken(tx, token, ['verify_email', 'change_email']);
+      if (spent.kind === 'verify_email') {
+        const [row] = await tx
+          .update(users)
+          .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, updatedAt: sql`now()` })
+          .where(eq(users.id, spent.userId))
+          .returning();
+        if (!row) throw new Error('token of no user');
+        return toUser(row);
+      }
+      const [row] = await tx
+        .update(users)
+        .set({ email: spent.newEmail ?? '', pendingEmail: null, emailVerifiedAt: sql`now()`, updatedAt: sql`now()` })
+        .where(eq(users.id, spent.userId))
+        .returning();
+      if (!row) throw new Error('token of no user');
+      await revokeAllSessions(tx, spent.userId, 'email_change');
+      return toUser(row);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw emailTaken();
+    throw error;
+  }
+}
+
+/**
+ * POST /auth/password/forgot: a reset link for an existing account, at most
+ * RESET_EMAILS_PER_HOUR an hour per address; nothing for an unknown one. The caller answers
+ * alike either way, and the email goes out through the scheduled sender rather than inside
+ * the request, so the answer's timing does not tell an account exists.
+ */
+export async function forgotPassword(email: string): Promise<void> {
+  const address = normaliseEmail(email);
+  await database().db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ id: users.id, email: users.email })
+      .from(users)
+      .where(eq(sql`lower(${users.email})`, address));
+    const [recent] = await tx
+      .select({ sent: count() })
+      .from(emailOutbox)
+      .where(
+        and(
+          eq(emailOutbox.recipient, row?.email ?? address),
+          eq(emailOutbox.template, 'reset_password'),
+          gt(emailOutbox.createdAt, sql`now() - interval '1 hour'`),
+        ),
+      );
+    if (!row || (recent?.sent ?? 0) >= RESET_EMAILS_PER_HOUR) return;
+    const token = await issueOneTimeToken(tx, row.id, 'reset_password');
+    await enqueueEmail(tx, { recipient: row.email, template: 'reset_password', payload: { token } });
+  });
+}
+
+/** Deletes the failed-login counters of an email: the way back from a lockout. */
+export async function clearLoginFailures(executor: Transaction, email: string): Promise<void> {
+  await executor.delete(rateLimits).where(sql`${rateLimits.key} like ${`loginFailures%:${emailSubject(email)}%`}`);
+}
+
+/**
+ * POST /auth/password/reset: sets the new password, ends every session, clears the email's
+ * failed-login counters, marks the address verified (the link proved it) and starts a session.
+ */
+export async function resetPassword(
+  token: string,
+  password: string,
+  client: ClientInfo,
+): Promise<{ user: User; tokens: Tokens }> {
+  const passwordHash = await hashPassword(password);
+  return database().db.transaction(async (tx) => {
+    const spent = await consumeOneTimeToken(tx, token, 'reset_password');
+    const [row] = await tx
+      .update(users)
+      .set({ passwordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, updatedAt: sql`now()` })
+      .where(eq(users.id, spent.userId))
+      .returning();
+    if (!row) throw new Error('token of no user');
+    await revokeAllSessions(tx, row.id, 'password_reset');
+    await clearLoginFailures(tx, row.email);
+    const tokens = await startSession(tx, row, client);
+    return { user: toUser(row), tokens };
+  });
+}
