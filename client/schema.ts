@@ -80,9 +80,9 @@ export interface paths {
         put?: never;
         /**
          * Refresh the tokens
-         * @description Spends the refresh token and issues a new pair. The same token again within 10 seconds (a retry, a second tab) gets a new pair too; later, it counts as theft and the whole session is revoked (401 `TOKEN_INVALID`).
+         * @description Spends the refresh token and issues a new pair. The same token again within 10 seconds (a retry, a second tab) gets a new pair too; later, it counts as theft and the whole session is revoked (401 `TOKEN_INVALID`); so is the same token within those 10 seconds from another client network (IPv4 address, IPv6 /64). Counted per session (`RATE_LIMIT_REFRESH`), per client IP for a token of no session.
          *
-         *     Rate limits: `RATE_LIMIT_REFRESH` (default `30/15m`, per client IP).
+         *     Rate limits: `RATE_LIMIT_REFRESH` (default `30/15m`, per session (client IP for a token of none)).
          */
         post: operations["refresh"];
         delete?: never;
@@ -122,7 +122,7 @@ export interface paths {
         };
         /**
          * List my sessions
-         * @description The caller's live sessions, most recently used first; `current` marks this one.
+         * @description The caller's live sessions, most recently used first, a page at a time; `current` marks this one. `ip` and `userAgent` are those of the latest login or refresh. An account has at most `MAX_SESSIONS_PER_USER` (default 50): a new login beyond it ends the least recently used.
          *
          *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
@@ -487,10 +487,7 @@ export interface components {
              * @example 0f8fad5b-d9cb-469f-a165-70867728950e
              */
             id: string;
-            /**
-             * Format: email
-             * @example ada@example.com
-             */
+            /** @example ada@example.com */
             email: string;
             /** @description the owner confirmed the address through an emailed link */
             emailVerified: boolean;
@@ -669,8 +666,7 @@ export interface components {
         };
         LoginRequest: {
             /**
-             * Format: email
-             * @description trimmed and lower-cased; unique regardless of case
+             * @description trimmed and lower-cased; unique regardless of case; matches the pattern after trimming
              * @example ada@example.com
              */
             email: string;
@@ -687,13 +683,12 @@ export interface components {
         };
         RegisterRequest: {
             /**
-             * Format: email
-             * @description trimmed and lower-cased; unique regardless of case
+             * @description trimmed and lower-cased; unique regardless of case; matches the pattern after trimming
              * @example ada@example.com
              */
             email: string;
             /**
-             * @description 8 to 128 characters, any characters, never trimmed; one of the 10,000 most common passwords is refused
+             * @description 8 to 128 characters, any characters, never trimmed; refused: one of the 10,000 most common passwords, one character repeated, the word `taskapi`, or the email's local part (4+ characters)
              * @example correct horse battery staple
              */
             password: string;
@@ -707,8 +702,7 @@ export interface components {
         };
         ForgotPasswordRequest: {
             /**
-             * Format: email
-             * @description trimmed and lower-cased; unique regardless of case
+             * @description trimmed and lower-cased; unique regardless of case; matches the pattern after trimming
              * @example ada@example.com
              */
             email: string;
@@ -720,7 +714,7 @@ export interface components {
              */
             token: string;
             /**
-             * @description 8 to 128 characters, any characters, never trimmed; one of the 10,000 most common passwords is refused
+             * @description 8 to 128 characters, any characters, never trimmed; refused: one of the 10,000 most common passwords, one character repeated, the word `taskapi`, or the email's local part (4+ characters)
              * @example correct horse battery staple
              */
             password: string;
@@ -732,13 +726,12 @@ export interface components {
         /** @description at least one of email and password; a new password ends every other session, a new email waits for its confirmation */
         UpdateMeRequest: {
             /**
-             * Format: email
-             * @description trimmed and lower-cased; unique regardless of case
+             * @description trimmed and lower-cased; unique regardless of case; matches the pattern after trimming
              * @example ada@example.com
              */
             email?: string;
             /**
-             * @description 8 to 128 characters, any characters, never trimmed; one of the 10,000 most common passwords is refused
+             * @description 8 to 128 characters, any characters, never trimmed; refused: one of the 10,000 most common passwords, one character repeated, the word `taskapi`, or the email's local part (4+ characters)
              * @example correct horse battery staple
              */
             password?: string;
@@ -747,7 +740,7 @@ export interface components {
              * @example correct horse battery staple
              */
             currentPassword: string;
-        };
+        } | unknown | unknown;
         /** @description the current password, counted like a login attempt when wrong */
         DeleteMeRequest: {
             /**
@@ -1209,6 +1202,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description A JSON object of at most 65536 bytes as sent (larger: 413 `PAYLOAD_TOO_LARGE`). */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LoginRequest"];
@@ -1247,6 +1241,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description A JSON object of at most 65536 bytes as sent (larger: 413 `PAYLOAD_TOO_LARGE`). */
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["LogoutRequest"];
@@ -1306,6 +1301,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description A JSON object of at most 65536 bytes as sent (larger: 413 `PAYLOAD_TOO_LARGE`). */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RefreshRequest"];
@@ -1344,6 +1340,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description A JSON object of at most 65536 bytes as sent (larger: 413 `PAYLOAD_TOO_LARGE`). */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RegisterRequest"];
@@ -1378,14 +1375,17 @@ export interface operations {
     };
     listSessions: {
         parameters: {
-            query?: never;
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The live sessions. */
+            /** @description One page of live sessions. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1397,10 +1397,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["Session"][];
-                        meta: components["schemas"]["Meta"];
+                        meta: components["schemas"]["PageMeta"];
                     };
                 };
             };
+            400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
             429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
@@ -1444,6 +1445,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description A JSON object of at most 65536 bytes as sent (larger: 413 `PAYLOAD_TOO_LARGE`). */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ConfirmEmailRequest"];
@@ -1510,6 +1512,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description A JSON object of at most 65536 bytes as sent (larger: 413 `PAYLOAD_TOO_LARGE`). */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ForgotPasswordRequest"];
@@ -1542,6 +1545,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description A JSON object of at most 65536 bytes as sent (larger: 413 `PAYLOAD_TOO_LARGE`). */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ResetPasswordRequest"];
@@ -1689,6 +1693,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description A JSON object of at most 65536 bytes as sent (larger: 413 `PAYLOAD_TOO_LARGE`). */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UpdateUserRequest"];
@@ -1761,6 +1766,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description A JSON object of at most 65536 bytes as sent (larger: 413 `PAYLOAD_TOO_LARGE`). */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["DeleteMeRequest"];
@@ -1795,6 +1801,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description A JSON object of at most 65536 bytes as sent (larger: 413 `PAYLOAD_TOO_LARGE`). */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UpdateMeRequest"];
@@ -1836,9 +1843,9 @@ export interface operations {
                 q?: string;
                 /** @description a leading `-` sorts descending */
                 sort?: "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "title" | "-title";
-                /** @description admins only: this user’s tasks */
+                /** @description admins only: this user’s tasks; not with `scope` (400) */
                 userId?: string;
-                /** @description admins only: everyone’s tasks */
+                /** @description admins only: everyone’s tasks; not with `userId` (400) */
                 scope?: "all";
             };
             header?: never;
@@ -1878,6 +1885,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description A JSON object of at most 65536 bytes as sent (larger: 413 `PAYLOAD_TOO_LARGE`). */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateTaskRequest"];
@@ -1988,6 +1996,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description A JSON object of at most 65536 bytes as sent (larger: 413 `PAYLOAD_TOO_LARGE`). */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UpdateTaskRequest"];

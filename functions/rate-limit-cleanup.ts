@@ -2,17 +2,20 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { configuration } from '#lib/http/middlewares/configuration.ts';
-import { deleteSpentLifecycleRows } from '#lib/infra/cleanup.ts';
+import { deleteEndedSessions, deleteSpentLifecycleRows } from '#lib/infra/cleanup.ts';
 import { log } from '#lib/infra/log.ts';
 import { deleteExpiredWindows } from '#lib/infra/rate-limit.ts';
 
 /**
  * Scheduled (hourly, see serverless.yml), not HTTP: deletes rate-limit windows that have
- * ended, spent or expired one-time tokens and old outbox rows, so the tables stay small
+ * ended, ended sessions and spent refresh tokens, spent or expired one-time tokens and old
+ * outbox rows, so the tables stay small
  * without any request paying for the cleanup.
  */
 interface CleanupResult {
   deleted: number;
+  sessions: number;
+  refreshTokens: number;
   tokens: number;
   emails: number;
 }
@@ -20,9 +23,15 @@ interface CleanupResult {
 async function cleanup(_event: ScheduledEvent, context: Context): Promise<CleanupResult> {
   const started = performance.now();
   const deleted = await deleteExpiredWindows(() => context.getRemainingTimeInMillis());
+  const ended = await deleteEndedSessions(() => context.getRemainingTimeInMillis());
   const lifecycle = await deleteSpentLifecycleRows();
-  log.info('rate-limit cleanup', { deleted, ...lifecycle, latencyMs: Math.round(performance.now() - started) });
-  return { deleted, ...lifecycle };
+  log.info('rate-limit cleanup', {
+    deleted,
+    ...ended,
+    ...lifecycle,
+    latencyMs: Math.round(performance.now() - started),
+  });
+  return { deleted, ...ended, ...lifecycle };
 }
 
 export const handler = middy<ScheduledEvent, CleanupResult>()

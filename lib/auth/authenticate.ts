@@ -19,6 +19,13 @@ export interface AuthContext {
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
+/** The admin routes' role check, after the caller is known (and counted). */
+export function assertRole(auth: AuthContext, level: Exclude<AuthLevel, 'none'>): void {
+  if (level === 'admin' && auth.role !== 'ADMIN') {
+    throw new AppError('INSUFFICIENT_PERMISSIONS', 'This route is for administrators');
+  }
+}
+
 /** The bearer token of a request (headers already lower-cased by the pipeline). */
 function bearerToken(event: APIGatewayProxyEvent): string {
   const values = event.multiValueHeaders?.authorization ?? event.multiValueHeaders?.Authorization;
@@ -37,10 +44,7 @@ function bearerToken(event: APIGatewayProxyEvent): string {
  * key) that its session is live and its user still exists, so logout, revocation and deletion
  * take effect immediately rather than at token expiry.
  */
-export async function authenticate(
-  event: APIGatewayProxyEvent,
-  level: Exclude<AuthLevel, 'none'>,
-): Promise<AuthContext> {
+export async function authenticate(event: APIGatewayProxyEvent): Promise<AuthContext> {
   const claims = await verifyAccessToken(bearerToken(event));
   const [row] = await database()
     .db.select({ role: users.role, emailVerifiedAt: users.emailVerifiedAt })
@@ -55,9 +59,6 @@ export async function authenticate(
       ),
     );
   if (!row) throw new AppError('TOKEN_INVALID', 'The session has ended; sign in again');
-  if (level === 'admin' && row.role !== 'ADMIN') {
-    throw new AppError('INSUFFICIENT_PERMISSIONS', 'This route is for administrators');
-  }
   return {
     userId: claims.userId,
     role: row.role,

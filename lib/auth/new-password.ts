@@ -14,12 +14,21 @@ const COMMON = new Set<string>(commonPasswords);
 
 const isCommonPassword = (password: string) => COMMON.has(password.toLowerCase());
 
-/** 8 to 128 code points, any characters, never trimmed, not on the common-password list. */
+/** One character repeated (`aaaaaaaa`, eight spaces), counted in code points. */
+const isOneCharacter = (password: string) => new Set(password).size === 1;
+
+/**
+ * 8 to 128 code points, any characters, never trimmed, not on the common-password list, not one
+ * character repeated, not containing the product's name. The rule on the email's local part
+ * needs the account, so the routes check it with `passwordMentionsEmail` (lib/auth/passwords.ts).
+ */
 export const newPassword = v.pipe(
   text({ min: 8, max: 128 }),
   v.check((password) => !isCommonPassword(password), 'is too common; choose a less guessable password'),
+  v.check((password) => !isOneCharacter(password), 'is one character repeated; choose a less guessable password'),
+  v.check((password) => !/taskapi/i.test(password), 'contains the name of this service; choose another password'),
   v.description(
-    '8 to 128 characters, any characters, never trimmed; one of the 10,000 most common passwords is refused',
+    "8 to 128 characters, any characters, never trimmed; refused: one of the 10,000 most common passwords, one character repeated, the word `taskapi`, or the email's local part (4+ characters)",
   ),
   v.examples(['correct horse battery staple']),
 );

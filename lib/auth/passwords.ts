@@ -44,3 +44,15 @@ export async function verifyAgainstDummy(password: string): Promise<false> {
   await verifyPassword(DUMMY_HASH, password);
   return false;
 }
+
+/**
+ * Whether a new password contains the local part of the account's email (4+ characters), the
+ * first guess of anyone who knows the address. Needs the account, so the schema cannot check it.
+ */
+export function passwordMentionsEmail(password: string, ...emails: (string | undefined)[]): boolean {
+  const lowered = password.toLowerCase();
+  return emails.some((email) => {
+    const local = email?.trim().toLowerCase().split('@')[0] ?? '';
+    return local.length >= 4 && lowered.includes(local);
+  });
+}

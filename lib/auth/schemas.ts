@@ -1,14 +1,14 @@
 import * as v from 'valibot';
 import { resourceId, timestamp } from '#lib/http/envelopes.ts';
-import { text } from '#lib/http/validation.ts';
+import { emailRule, text } from '#lib/http/validation.ts';
 
 /** Request and response schemas of the auth routes: the one source for their types, validation and documentation. */
 
 export const email = v.pipe(
   text({ max: 254, trim: true }),
   v.toLowerCase(),
-  v.email('must be a valid email address'),
-  v.description('trimmed and lower-cased; unique regardless of case'),
+  ...emailRule,
+  v.description('trimmed and lower-cased; unique regardless of case; matches the pattern after trimming'),
   v.examples(['ada@example.com']),
 );
 

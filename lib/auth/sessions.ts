@@ -1,11 +1,14 @@
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '#db/client.ts';
 import { refreshTokens, sessions, users } from '#db/schema.ts';
 import type { Session, Tokens } from '#lib/auth/schemas.ts';
 import { hashRefreshToken, newRefreshToken, signAccessToken } from '#lib/auth/tokens.ts';
 import { AppError, notFound } from '#lib/http/errors.ts';
+import type { Pagination } from '#lib/http/validation.ts';
 import { config } from '#lib/infra/config.ts';
 import { database } from '#lib/infra/database.ts';
+import { pageOffset } from '#lib/infra/query.ts';
+import { ipSubject, type RateLimitMeter } from '#lib/infra/rate-limit.ts';
 import type { Role } from '#lib/users/schemas.ts';
 
 /**
@@ -57,11 +60,25 @@ export async function startSession(
   client: ClientInfo,
 ): Promise<Tokens> {
   const expiresAt = new Date(Date.now() + config().SESSION_TTL * 1000);
+  // Concurrent logins of one user queue here, so the cap below counts every one of them.
+  await tx.execute(sql`select 1 from ${users} where ${users.id} = ${user.id} for no key update`);
   const [session] = await tx
     .insert(sessions)
     .values({ userId: user.id, expiresAt, userAgent: client.userAgent?.slice(0, 512), ip: client.ip })
     .returning({ id: sessions.id });
   if (!session) throw new Error('session insert returned no row');
+  // MAX_SESSIONS_PER_USER: the least recently used live sessions beyond it end (api.md, Abuse limits).
+  await tx
+    .update(sessions)
+    .set(revocation('session_limit'))
+    .where(
+      sql`${sessions.id} in (
+        select ${sessions.id} from ${sessions}
+        where ${live(user.id)}
+        order by ${sessions.lastUsedAt} desc, ${sessions.createdAt} desc, ${sessions.id} desc
+        offset ${config().MAX_SESSIONS_PER_USER}
+      )`,
+    );
   return issueTokens(tx, { id: session.id, userId: user.id, role: user.role, expiresAt }, null);
 }
 
@@ -74,12 +91,24 @@ type RotationOutcome = { tokens: Tokens } | { reused: true };
  * Spends a refresh token and issues a new pair, in one transaction with the token and its
  * session locked, so concurrent refreshes of one token run one after another:
  * - an unspent token rotates;
- * - a token spent less than REUSE_GRACE_SECONDS ago gets a fresh pair too, and every other
+ * - a token spent less than REUSE_GRACE_SECONDS ago, from the client network that spent it,
+ *   gets a fresh pair too, and every other
  *   live token of the session is spent, so the session never has two live chains;
  * - a token spent earlier is reuse: the whole session is revoked.
  */
-export async function rotateRefreshToken(refreshToken: string): Promise<Tokens> {
+export async function rotateRefreshToken(
+  refreshToken: string,
+  client: ClientInfo,
+  meter: RateLimitMeter,
+): Promise<Tokens> {
   const tokenHash = hashRefreshToken(refreshToken);
+  // RATE_LIMIT_REFRESH counts per session for a token of one, so clients behind one NAT do not
+  // use up each other's refreshes, and per client IP for a token of none, so guessing is limited.
+  const [known] = await database()
+    .db.select({ sessionId: refreshTokens.sessionId })
+    .from(refreshTokens)
+    .where(eq(refreshTokens.tokenHash, tokenHash));
+  await meter.enforce('refresh', known ? `session:${known.sessionId}` : ipSubject(client.ip));
   const outcome = await database().db.transaction(async (tx): Promise<RotationOutcome> => {
     const [row] = await tx
       .select({
@@ -90,6 +119,7 @@ export async function rotateRefreshToken(refreshToken: string): Promise<Tokens> 
         sessionId: sessions.id,
         sessionExpiresAt: sessions.expiresAt,
         sessionExpired: sql<boolean>`${sessions.expiresAt} <= now()`,
+        sessionIp: sessions.ip,
         revokedAt: sessions.revokedAt,
         userId: users.id,
         role: users.role,
@@ -103,7 +133,10 @@ export async function rotateRefreshToken(refreshToken: string): Promise<Tokens> 
     if (!row || row.revokedAt) throw new AppError('TOKEN_INVALID', 'The refresh token is not valid');
     if (row.expired || row.sessionExpired) throw new AppError('TOKEN_EXPIRED', 'The refresh token has expired');
 
-    if (row.usedAt && !row.inGrace) {
+    // A retry within the grace window comes from the network that spent the token (a second
+    // tab, a lost response); the same token from elsewhere is a copy in other hands: reuse.
+    const retry = row.inGrace && ipSubject(row.sessionIp ?? '') === ipSubject(client.ip);
+    if (row.usedAt && !retry) {
       await tx.update(sessions).set(revocation('refresh_token_reuse')).where(eq(sessions.id, row.sessionId));
       return { reused: true };
     }
@@ -113,7 +146,11 @@ export async function rotateRefreshToken(refreshToken: string): Promise<Tokens> 
       .update(refreshTokens)
       .set({ usedAt: sql`now()` })
       .where(and(eq(refreshTokens.sessionId, row.sessionId), isNull(refreshTokens.usedAt)));
-    await tx.update(sessions).set({ lastUsedAt: sql`now()` }).where(eq(sessions.id, row.sessionId));
+    // The session shows where it was last used from (GET /auth/sessions), not only where it began.
+    await tx
+      .update(sessions)
+      .set({ lastUsedAt: sql`now()`, ip: client.ip, userAgent: client.userAgent?.slice(0, 512) ?? null })
+      .where(eq(sessions.id, row.sessionId));
     const tokens = await issueTokens(
       tx,
       { id: row.sessionId, userId: row.userId, role: row.role, expiresAt: row.sessionExpiresAt },
@@ -168,26 +205,37 @@ export async function revokeAllSessions(
     .where(and(live(userId), exceptSessionId ? sql`${sessions.id} <> ${exceptSessionId}` : undefined));
 }
 
-export async function listSessions(userId: string, currentSessionId: string): Promise<Session[]> {
-  const rows = await database()
-    .db.select({
-      id: sessions.id,
-      createdAt: sessions.createdAt,
-      lastUsedAt: sessions.lastUsedAt,
-      expiresAt: sessions.expiresAt,
-      userAgent: sessions.userAgent,
-      ip: sessions.ip,
-    })
-    .from(sessions)
-    .where(live(userId))
-    .orderBy(desc(sessions.lastUsedAt), desc(sessions.id));
-  return rows.map((row) => ({
+/** GET /auth/sessions: the caller's live sessions, most recently used first, a page at a time. */
+export async function listSessions(
+  userId: string,
+  currentSessionId: string,
+  page: Pagination,
+): Promise<{ items: Session[]; total: number }> {
+  const [rows, [counted]] = await Promise.all([
+    database()
+      .db.select({
+        id: sessions.id,
+        createdAt: sessions.createdAt,
+        lastUsedAt: sessions.lastUsedAt,
+        expiresAt: sessions.expiresAt,
+        userAgent: sessions.userAgent,
+        ip: sessions.ip,
+      })
+      .from(sessions)
+      .where(live(userId))
+      .orderBy(desc(sessions.lastUsedAt), desc(sessions.createdAt), desc(sessions.id))
+      .limit(page.pageSize)
+      .offset(pageOffset(page.page, page.pageSize)),
+    database().db.select({ total: count() }).from(sessions).where(live(userId)),
+  ]);
+  const items = rows.map((row) => ({
     ...row,
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt.toISOString(),
     expiresAt: row.expiresAt.toISOString(),
     current: row.id === currentSessionId,
   }));
+  return { items, total: counted?.total ?? 0 };
 }
 
 /** DELETE /auth/sessions/:id: another user's or an already ended session is not found. */

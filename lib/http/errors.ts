@@ -56,6 +56,12 @@ export class AppError extends Error {
 export const validationError = (details: ErrorDetail[], message = 'The request is not valid') =>
   new AppError('VALIDATION_ERROR', message, { details });
 
+/** A new password that contains the account's email (lib/auth/passwords.ts): a 400 naming the field. */
+export const passwordMentionsEmailError = () =>
+  new AppError('VALIDATION_ERROR', 'The request is not valid', {
+    details: [{ path: 'password', message: 'contains your email address; choose another password' }],
+  });
+
 export const notFound = (what = 'Resource') => new AppError('RESOURCE_NOT_FOUND', `${what} not found`);
 
 export const serviceUnavailable = (cause?: unknown) =>

@@ -32,6 +32,16 @@ export function text({ min = 0, max, trim = false }: { min?: number; max: number
   return trim ? v.pipe(base, v.trim(), atLeast, atMost, limits) : v.pipe(base, atLeast, atMost, limits);
 }
 
+/**
+ * Email addresses: valibot's RFC 5322 rule, what real addresses use (`o'brien@`, `user~x@`,
+ * `user+tag@`), no quoted local parts or IP literals. The document states its exact pattern and
+ * no `format: email`, which validators read as a stricter rule than the server applies.
+ */
+export const emailRule = [
+  v.rfcEmail<string, string>('must be a valid email address'),
+  v.metadata<string, { format: undefined; pattern: string }>({ format: undefined, pattern: v.RFC_EMAIL_REGEX.source }),
+] as const;
+
 /** How the API compares and stores emails: trimmed and lower-cased (the schemas do the same). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 

@@ -5,14 +5,62 @@ import { MAX_ATTEMPTS } from '#lib/mail/outbox.ts';
 export const SENT_EMAIL_RETENTION_DAYS = 7;
 export const FAILED_EMAIL_RETENTION_DAYS = 30;
 
+/** How long ended sessions, spent refresh tokens and spent one-time tokens stay (api.md, Abuse limits). */
+export const ENDED_ROW_RETENTION_DAYS = 7;
+
+export const CLEANUP_BATCH = 5000;
+
+type Fragment = ReturnType<ReturnType<typeof database>['sql']>;
+
 /**
- * Deletes the account-lifecycle rows that no longer matter: spent or expired one-time tokens,
- * sent emails after SENT_EMAIL_RETENTION_DAYS and emails given up on after
+ * Deletes the rows of `table` that `where` selects in batches (short row locks, small WAL
+ * bursts) until none are left or the run's time is nearly up; the next run takes the rest.
+ */
+async function deleteInBatches(table: string, where: () => Fragment, timeLeftMs: () => number): Promise<number> {
+  const { sql } = database();
+  let deleted = 0;
+  for (;;) {
+    const result = await sql`
+      delete from ${sql(table)}
+      where ctid = any(array(select ctid from ${sql(table)} where ${where()} limit ${CLEANUP_BATCH}::int))`;
+    deleted += result.count;
+    if (result.count < CLEANUP_BATCH || timeLeftMs() < 3000) return deleted;
+  }
+}
+
+/**
+ * Deletes sessions that ended (revoked or expired) over ENDED_ROW_RETENTION_DAYS ago, with
+ * their refresh tokens, and spent or expired refresh tokens of live sessions after as long
+ * once they can no longer be presented (past their expiry, a spent token is refused as expired
+ * before reuse is considered), so neither table grows with the number of logins.
+ */
+export async function deleteEndedSessions(
+  timeLeftMs: () => number,
+): Promise<{ sessions: number; refreshTokens: number }> {
+  const { sql } = database();
+  const horizon = () => sql`now() - make_interval(days => ${ENDED_ROW_RETENTION_DAYS}::int)`;
+  const sessions = await deleteInBatches(
+    'sessions',
+    () => sql`revoked_at < ${horizon()} or expires_at < ${horizon()}`,
+    timeLeftMs,
+  );
+  const refreshTokens = await deleteInBatches(
+    'refresh_tokens',
+    () => sql`expires_at < ${horizon()} or (used_at < ${horizon()} and expires_at < now())`,
+    timeLeftMs,
+  );
+  return { sessions, refreshTokens };
+}
+
+/**
+ * Deletes the account-lifecycle rows that no longer matter: one-time tokens spent or expired
+ * over ENDED_ROW_RETENTION_DAYS ago, sent emails after SENT_EMAIL_RETENTION_DAYS and emails given up on after
  * FAILED_EMAIL_RETENTION_DAYS, so neither table grows with the number of requests.
  */
 export async function deleteSpentLifecycleRows(): Promise<{ tokens: number; emails: number }> {
   const { sql } = database();
-  const tokens = await sql`delete from one_time_tokens where used_at is not null or expires_at < now()`;
+  const horizon = sql`now() - make_interval(days => ${ENDED_ROW_RETENTION_DAYS}::int)`;
+  const tokens = await sql`delete from one_time_tokens where used_at < ${horizon} or expires_at < ${horizon}`;
   const emails = await sql`
     delete from email_outbox
     where sent_at < now() - make_interval(days => ${SENT_EMAIL_RETENTION_DAYS}::int)

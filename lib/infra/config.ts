@@ -34,7 +34,7 @@ export const RATE_LIMIT_RULES = {
   },
   passwordForgot: { variable: 'RATE_LIMIT_PASSWORD_FORGOT', fallback: '5/1h', per: 'client IP' },
   register: { variable: 'RATE_LIMIT_REGISTER', fallback: '5/1h', per: 'client IP' },
-  refresh: { variable: 'RATE_LIMIT_REFRESH', fallback: '30/15m', per: 'client IP' },
+  refresh: { variable: 'RATE_LIMIT_REFRESH', fallback: '30/15m', per: 'session (client IP for a token of none)' },
 } as const;
 
 export type RuleName = keyof typeof RATE_LIMIT_RULES;
@@ -63,6 +63,16 @@ const duration = (fallback: string) =>
     v.optional(v.string(), fallback),
     v.transform((text) => parseDuration(text) ?? Number.NaN),
     v.check((seconds) => !Number.isNaN(seconds), 'must be a duration such as 30s, 15m, 12h or 7d'),
+  );
+
+/** A whole number from 1 to 1,000,000; serverless.yml passes an unset parameter as ''. */
+const count = (fallback: string) =>
+  v.pipe(
+    v.optional(v.string(), fallback),
+    v.transform((text) => text.trim() || fallback),
+    v.regex(/^\d{1,7}$/, 'must be a whole number from 1 to 1000000'),
+    v.transform(Number),
+    v.check((n) => n >= 1 && n <= 1_000_000, 'must be a whole number from 1 to 1000000'),
   );
 
 const rateRule = (fallback: string) =>
@@ -118,6 +128,9 @@ const EnvSchema = v.object({
   REFRESH_TOKEN_TTL: duration('7d'),
   // Absolute lifetime of a login: refreshing never extends a session past it.
   SESSION_TTL: duration('30d'),
+  // Bounds on what one account can grow (api.md, Abuse limits).
+  MAX_SESSIONS_PER_USER: count('50'),
+  MAX_TASKS_PER_USER: count('10000'),
   LOG_LEVEL: v.optional(
     v.picklist(['debug', 'info', 'warn', 'error'], 'must be one of debug, info, warn, error'),
     'info',

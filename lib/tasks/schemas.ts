@@ -41,9 +41,14 @@ export const ListTasksQuery = v.strictObject({
     '-createdAt',
   ),
   /** Admins only: one user's tasks. */
-  userId: v.optional(v.pipe(uuid, v.description('admins only: this user\u2019s tasks'))),
+  userId: v.optional(v.pipe(uuid, v.description('admins only: this user\u2019s tasks; not with `scope` (400)'))),
   /** Admins only: everyone's tasks. */
-  scope: v.optional(v.pipe(v.picklist(['all'], 'must be all'), v.description('admins only: everyone\u2019s tasks'))),
+  scope: v.optional(
+    v.pipe(
+      v.picklist(['all'], 'must be all'),
+      v.description('admins only: everyone\u2019s tasks; not with `userId` (400)'),
+    ),
+  ),
 });
 
 export type TaskSort = (typeof TASK_SORTS)[number];

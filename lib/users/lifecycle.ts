@@ -3,10 +3,10 @@ import type { Transaction } from '#db/client.ts';
 import { emailOutbox, users } from '#db/schema.ts';
 import { clearLoginFailures } from '#lib/auth/login-failures.ts';
 import { consumeOneTimeToken, endOneTimeTokens, issueOneTimeToken } from '#lib/auth/one-time-tokens.ts';
-import { hashPassword } from '#lib/auth/passwords.ts';
+import { hashPassword, passwordMentionsEmail } from '#lib/auth/passwords.ts';
 import type { Tokens } from '#lib/auth/schemas.ts';
 import { type ClientInfo, revokeAllSessions, startSession } from '#lib/auth/sessions.ts';
-import { AppError, isUniqueViolation } from '#lib/http/errors.ts';
+import { AppError, isUniqueViolation, passwordMentionsEmailError } from '#lib/http/errors.ts';
 import { normaliseEmail } from '#lib/http/validation.ts';
 import { database } from '#lib/infra/database.ts';
 import { deliverEmails, enqueueEmail } from '#lib/mail/outbox.ts';
@@ -146,6 +146,8 @@ export async function resetPassword(
       .where(eq(users.id, spent.userId))
       .returning();
     if (!row) throw new Error('token of no user');
+    // Rolls back with the token unspent, so the link still works with another password.
+    if (passwordMentionsEmail(password, row.email)) throw passwordMentionsEmailError();
     await revokeAllSessions(tx, row.id, 'password_reset');
     await clearLoginFailures(tx, row.email);
     const tokens = await startSession(tx, row, client);

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { userRole } from '#db/schema.ts';
 import { Tokens } from '#lib/auth/schemas.ts';
 import { resourceId, timestamp } from '#lib/http/envelopes.ts';
-import { paginationQuery, text } from '#lib/http/validation.ts';
+import { emailRule, paginationQuery, text } from '#lib/http/validation.ts';
 
 /** Request and response schemas of the user routes. */
 
@@ -22,10 +22,10 @@ export const UpdateUserBody = v.strictObject({ role });
 /** A user as the API shows it: never the password hash. */
 export const User = v.strictObject({
   id: resourceId,
-  email: v.pipe(v.string(), v.email(), v.examples(['ada@example.com'])),
+  email: v.pipe(v.string(), ...emailRule, v.examples(['ada@example.com'])),
   emailVerified: v.pipe(v.boolean(), v.description('the owner confirmed the address through an emailed link')),
   pendingEmail: v.pipe(
-    v.nullable(v.pipe(v.string(), v.email())),
+    v.nullable(v.pipe(v.string(), ...emailRule)),
     v.description('a new address waiting for its confirmation link; `email` stays in force until then'),
   ),
   role,

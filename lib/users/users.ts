@@ -4,10 +4,10 @@ import { users } from '#db/schema.ts';
 import type { AuthContext } from '#lib/auth/authenticate.ts';
 import { releaseLoginFailureSlots, takeLoginFailureSlots } from '#lib/auth/login-failures.ts';
 import { endOneTimeTokens } from '#lib/auth/one-time-tokens.ts';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from '#lib/auth/passwords.ts';
+import { hashPassword, passwordMentionsEmail, verifyAgainstDummy, verifyPassword } from '#lib/auth/passwords.ts';
 import type { Tokens } from '#lib/auth/schemas.ts';
 import { type ClientInfo, revokeAllSessions, startSession } from '#lib/auth/sessions.ts';
-import { AppError, isUniqueViolation, notFound } from '#lib/http/errors.ts';
+import { AppError, isUniqueViolation, notFound, passwordMentionsEmailError } from '#lib/http/errors.ts';
 import { normaliseEmail, type Pagination } from '#lib/http/validation.ts';
 import { database } from '#lib/infra/database.ts';
 import { contains, pageOffset } from '#lib/infra/query.ts';
@@ -46,6 +46,7 @@ export async function register(
   password: string,
   client: ClientInfo,
 ): Promise<{ user: User; tokens: Tokens }> {
+  if (passwordMentionsEmail(password, email)) throw passwordMentionsEmailError();
   // Hash outside the transaction so no row lock or connection waits on Argon2.
   const passwordHash = await hashPassword(password);
   try {
@@ -155,6 +156,9 @@ export async function updateProfile(
   meter: RateLimitMeter,
 ): Promise<User> {
   const account = await provenAccount(caller, changes.currentPassword, ip, meter);
+  if (changes.password !== undefined && passwordMentionsEmail(changes.password, account.email, changes.email)) {
+    throw passwordMentionsEmailError();
+  }
   const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);
   const email = changes.email === undefined ? undefined : normaliseEmail(changes.email);
   const changed = await database().db.transaction(async (tx) => {
@@ -190,7 +194,7 @@ export async function deleteOwnAccount(
 ): Promise<void> {
   await provenAccount(caller, currentPassword, ip, meter);
   await database().db.transaction(async (tx) => {
-    await assertNotLastAdmin(tx, caller.userId);
+    assertNotLastAdmin(await lockAdmins(tx), caller.userId);
     const deleted = await tx.delete(users).where(eq(users.id, caller.userId)).returning({ id: users.id });
     if (deleted.length === 0) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
   });
@@ -218,21 +222,43 @@ export async function listUsers(filter: UserListFilter): Promise<{ items: User[]
 }
 
 /**
- * Locks every admin row, then checks that `userId` is not the last of them. Concurrent
- * demotions or deletions queue on the locks and re-read the set, so two admins demoting each
- * other at once leave one admin, never none.
+ * Locks every admin row, in id order (so concurrent admin actions queue instead of deadlocking),
+ * and returns their ids. Concurrent demotions or deletions queue on the locks and re-read the
+ * set, so two admins demoting each other at once leave one admin, never none.
  */
-async function assertNotLastAdmin(tx: Transaction, userId: string): Promise<void> {
-  const admins = await tx.select({ id: users.id }).from(users).where(eq(users.role, 'ADMIN')).for('update');
-  if (admins.some((admin) => admin.id === userId) && admins.length <= 1) {
+async function lockAdmins(tx: Transaction): Promise<string[]> {
+  const rows = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.role, 'ADMIN'))
+    .orderBy(asc(users.id))
+    .for('update');
+  return rows.map((row) => row.id);
+}
+
+function assertNotLastAdmin(admins: readonly string[], userId: string): void {
+  if (admins.includes(userId) && admins.length <= 1) {
     throw new AppError('LAST_ADMIN', 'This would leave no administrator');
   }
 }
 
+/**
+ * An admin action re-checks, with the admin rows locked inside its transaction, that its caller
+ * is still an admin: the bearer check ran before the transaction, and a demotion or deletion of
+ * the caller committed meanwhile must stop the action (403, nothing changes).
+ */
+function assertStillAdmin(admins: readonly string[], caller: AuthContext): void {
+  if (!admins.includes(caller.userId)) {
+    throw new AppError('INSUFFICIENT_PERMISSIONS', 'This route is for administrators');
+  }
+}
+
 /** PATCH /users/:id (admin): changes a role; the last admin cannot be demoted. */
-export async function setRole(id: string, role: Role): Promise<User> {
+export async function setRole(caller: AuthContext, id: string, role: Role): Promise<User> {
   return database().db.transaction(async (tx) => {
-    if (role !== 'ADMIN') await assertNotLastAdmin(tx, id);
+    const admins = await lockAdmins(tx);
+    assertStillAdmin(admins, caller);
+    if (role !== 'ADMIN') assertNotLastAdmin(admins, id);
     const [row] = await tx.update(users).set({ role, updatedAt: sql`now()` }).where(eq(users.id, id)).returning();
     if (!row) throw notFound('User');
     return toUser(row);
@@ -243,9 +269,11 @@ export async function setRole(id: string, role: Role): Promise<User> {
  * DELETE /users/:id (admin): one statement removes the user; tasks, sessions and refresh
  * tokens go with it through ON DELETE CASCADE, so their tokens stop working at once.
  */
-export async function deleteUser(id: string): Promise<void> {
+export async function deleteUser(caller: AuthContext, id: string): Promise<void> {
   await database().db.transaction(async (tx) => {
-    await assertNotLastAdmin(tx, id);
+    const admins = await lockAdmins(tx);
+    assertStillAdmin(admins, caller);
+    assertNotLastAdmin(admins, id);
     const deleted = await tx.delete(users).where(eq(users.id, id)).returning({ id: users.id });
     if (deleted.length === 0) throw notFound('User');
   });

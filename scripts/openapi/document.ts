@@ -151,7 +151,7 @@ const EXAMPLE_REQUEST_ID = 'c6a5e2a0-3b9f-4f5e-9d51-2a8e7f0b1c42';
 /** The rate-limit rules that count a route's requests; none for an unlimited route. */
 export function rateLimitsOf(route: RouteDeclaration): RuleName[] {
   const rule = route.rateLimit ?? 'api';
-  return rule === 'none' ? [] : [rule, ...(route.handlerRateLimits ?? [])];
+  return [...(rule === 'none' ? [] : [rule]), ...(route.handlerRateLimits ?? [])];
 }
 
 /** Every error code a route can answer with: its own, and those its declarations imply. */
@@ -248,6 +248,22 @@ function successResponse(route: RouteDeclaration): Json {
   };
 }
 
+/**
+ * The server refuses NUL in every client string (lib/http/validation.ts `text`); a check is no
+ * JSON Schema, so every request string without a pattern, format or enum of its own gets one
+ * that says so, and a generated client or fuzzer knows the rule.
+ */
+const NO_NUL = '^[^\\u0000]*$';
+function withNulRule<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(withNulRule) as T;
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const object: Record<string, unknown> = Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => [key, withNulRule(value)]),
+  );
+  const isPlainString = object.type === 'string' && !('pattern' in object || 'format' in object || 'enum' in object);
+  return (isPlainString ? { ...object, pattern: NO_NUL } : object) as T;
+}
+
 /** Query and path schemas become one parameter per property; descriptions move up to the parameter. */
 function parameters(schema: AnySchema | undefined, location: 'query' | 'path'): Json[] {
   if (!schema) return [];
@@ -258,7 +274,7 @@ function parameters(schema: AnySchema | undefined, location: 'query' | 'path'): 
     required: location === 'path' || (object.required ?? []).includes(name),
     ...(location === 'path' ? { description: 'A value that is not a UUID is simply not found (404).' } : {}),
     ...(description ? { description } : {}),
-    schema: property,
+    schema: withNulRule(property),
   }));
 }
 
@@ -286,6 +302,7 @@ function operation(route: Operation, responses: Record<string, Json>): Json {
     ...(request.body
       ? {
           requestBody: {
+            description: `A JSON object of at most ${MAX_BODY_BYTES} bytes as sent (larger: 413 \`PAYLOAD_TOO_LARGE\`).`,
             required: !request.bodyOptional,
             content: { 'application/json': { schema: ref('schemas', requestName(route)) } },
           },
@@ -354,7 +371,10 @@ export function buildDocument(declarations: readonly RouteDeclaration[]): Json {
   const requestBodies = Object.fromEntries(
     operations.flatMap((route) => (route.body ? [[requestName(route), route.body]] : [])),
   );
-  const schemas = toJsonSchemaDefs({ ...RESOURCES, ...requestBodies } as Record<string, v.GenericSchema>, CONVERSION);
+  const schemas = {
+    ...toJsonSchemaDefs(RESOURCES as Record<string, v.GenericSchema>, CONVERSION),
+    ...withNulRule(toJsonSchemaDefs(requestBodies as Record<string, v.GenericSchema>, CONVERSION)),
+  };
   return {
     openapi: '3.1.0',
     info: {

@@ -64,11 +64,11 @@ describe('POST /auth/register', () => {
 
   it('accepts a password of 128 emoji and never trims one', async () => {
     const email = uniqueEmail();
-    await registerUser(email, '👍'.repeat(128));
+    await registerUser(email, '👍🙂'.repeat(64));
     const spaced = uniqueEmail();
     await registerUser(spaced, '  padded password  ');
 
-    expect((await post(login, { email, password: '👍'.repeat(128) })).status).toBe(200);
+    expect((await post(login, { email, password: '👍🙂'.repeat(64) })).status).toBe(200);
     expect((await post(login, { email: spaced, password: 'padded password' })).status).toBe(401);
     expect((await post(login, { email: spaced, password: '  padded password  ' })).status).toBe(200);
   });

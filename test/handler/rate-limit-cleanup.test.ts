@@ -59,14 +59,16 @@ describe('the scheduled rate-limit cleanup', () => {
     expect(result).toMatchObject({ deleted: CLEANUP_BATCH_SIZE });
   });
 
-  it('deletes spent and expired one-time tokens, emails sent over 7 days ago and old given-up ones', async () => {
+  it('deletes one-time tokens, sessions and refresh tokens 7 days after they ended, and old emails', async () => {
     captureLogs();
     const [user] = await sql`insert into users (email, password_hash) values ('cleanup@example.com', 'x') returning id`;
     await sql`
       insert into one_time_tokens (token_hash, kind, user_id, expires_at, used_at) values
         ('live', 'verify_email', ${user?.id}, now() + interval '1 hour', null),
-        ('used', 'verify_email', ${user?.id}, now() + interval '1 hour', now()),
-        ('expired', 'reset_password', ${user?.id}, now() - interval '1 second', null)`;
+        ('used-recently', 'verify_email', ${user?.id}, now() + interval '1 hour', now()),
+        ('used-long-ago', 'verify_email', ${user?.id}, now() - interval '7 days', now() - interval '8 days'),
+        ('expired-recently', 'reset_password', ${user?.id}, now() - interval '1 second', null),
+        ('expired-long-ago', 'reset_password', ${user?.id}, now() - interval '8 days', null)`;
     await sql`
       insert into email_outbox (recipient, template, payload, attempts, sent_at, created_at) values
         ('a@example.com', 'waiting', '{}', 0, null, now() - interval '8 days'),
@@ -74,15 +76,40 @@ describe('the scheduled rate-limit cleanup', () => {
         ('c@example.com', 'sent-long-ago', '{}', 1, now() - interval '8 days', now() - interval '8 days'),
         ('d@example.com', 'given-up-recently', '{}', 8, null, now() - interval '8 days'),
         ('e@example.com', 'given-up-long-ago', '{}', 8, null, now() - interval '31 days')`;
+    await sql`
+      insert into sessions (user_agent, user_id, expires_at, revoked_at) values
+        ('live', ${user?.id}, now() + interval '1 day', null),
+        ('revoked-recently', ${user?.id}, now() + interval '1 day', now() - interval '6 days'),
+        ('revoked-long-ago', ${user?.id}, now() + interval '1 day', now() - interval '8 days'),
+        ('expired-long-ago', ${user?.id}, now() - interval '8 days', null)`;
+    const [live] = await sql`select id from sessions where user_agent = 'live'`;
+    await sql`
+      insert into refresh_tokens (token_hash, session_id, expires_at, used_at) values
+        ('current', ${live?.id}, now() + interval '1 day', null),
+        ('spent-recently', ${live?.id}, now() + interval '1 day', now() - interval '1 hour'),
+        ('spent-and-expired-long-ago', ${live?.id}, now() - interval '1 day', now() - interval '8 days'),
+        ('unused-expired-long-ago', ${live?.id}, now() - interval '8 days', null)`;
 
     const result = await cleanup(scheduledEvent, lambdaContext());
 
-    expect(result).toMatchObject({ tokens: 2, emails: 2 });
-    expect((await sql`select token_hash from one_time_tokens`).map((row) => row.token_hash)).toEqual(['live']);
+    expect(result).toMatchObject({ tokens: 2, emails: 2, sessions: 2, refreshTokens: 2 });
+    expect((await sql`select token_hash from one_time_tokens order by 1`).map((row) => row.token_hash)).toEqual([
+      'expired-recently',
+      'live',
+      'used-recently',
+    ]);
     expect((await sql`select template from email_outbox order by template`).map((row) => row.template)).toEqual([
       'given-up-recently',
       'sent-recently',
       'waiting',
+    ]);
+    expect((await sql`select user_agent from sessions order by 1`).map((row) => row.user_agent)).toEqual([
+      'live',
+      'revoked-recently',
+    ]);
+    expect((await sql`select token_hash from refresh_tokens order by 1`).map((row) => row.token_hash)).toEqual([
+      'current',
+      'spent-recently',
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { AuthContext } from '#lib/auth/authenticate.ts';
 import { database } from '#lib/infra/database.ts';
 
 const { sql } = database();
@@ -29,6 +30,14 @@ const remove = (admin: Registered, id: string) =>
   invoke(deleteUser, { method: 'DELETE', headers: bearer(admin.accessToken), pathParameters: { id } });
 const signIn = async (email: string, password: string) =>
   (await invoke(login, { method: 'POST', body: { email, password } })).body.data?.tokens;
+
+/** The caller as the bearer check saw it, for calling admin actions directly. */
+const adminContext = (admin: Registered): AuthContext => ({
+  userId: admin.id,
+  role: 'ADMIN',
+  sessionId: JSON.parse(Buffer.from(admin.accessToken.split('.')[1] ?? '', 'base64url').toString()).sid,
+  emailVerified: false,
+});
 
 async function newAdmin() {
   const admin = await registerUser(uniqueEmail('admin'));
@@ -256,6 +265,31 @@ describe('the last admin', () => {
     expect(admins?.n).toBe(1);
   });
 
+  it('stops an admin action whose caller was demoted while it waited: 403 and nothing changes', async () => {
+    const { setRole: changeRole, deleteUser: removeUser } = await import('#lib/users/users.ts');
+    const caller = await newAdmin();
+    const target = await newAdmin();
+    await newAdmin();
+
+    const outcomes: unknown[] = [];
+    await sql.begin(async (demotion) => {
+      await demotion`update users set role = 'USER' where id = ${caller.id}`;
+      // Both actions passed the bearer check as an admin; they now wait on the demotion's lock.
+      const pending = [
+        changeRole(adminContext(caller), target.id, 'USER').catch((error) => error),
+        removeUser(adminContext(caller), target.id).catch((error) => error),
+      ];
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      outcomes.push(pending);
+    });
+    const [roleChange, deletion] = await Promise.all(outcomes[0] as Promise<unknown>[]);
+
+    expect(roleChange).toMatchObject({ code: 'INSUFFICIENT_PERMISSIONS' });
+    expect(deletion).toMatchObject({ code: 'INSUFFICIENT_PERMISSIONS' });
+    const [row] = await sql<{ role: string }[]>`select role from users where id = ${target.id}`;
+    expect(row?.role).toBe('ADMIN');
+  });
+
   it('keeps one admin when both demotions reach the database at once, every time', async () => {
     vi.resetModules();
     const instanceA = await import('#lib/users/users.ts');
@@ -268,12 +302,15 @@ describe('the last admin', () => {
       const second = await newAdmin();
 
       const outcomes = await Promise.allSettled([
-        instanceA.setRole(second.id, 'USER'),
-        instanceB.setRole(first.id, 'USER'),
+        instanceA.setRole(adminContext(first), second.id, 'USER'),
+        instanceB.setRole(adminContext(second), first.id, 'USER'),
       ]);
 
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-      expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { code: 'LAST_ADMIN' } });
+      // The second to get the locks finds its own caller demoted by the first.
+      expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({
+        reason: { code: 'INSUFFICIENT_PERMISSIONS' },
+      });
       const [admins] = await sql`select count(*)::int as n from users where role = 'ADMIN'`;
       expect(admins?.n).toBe(1);
     }

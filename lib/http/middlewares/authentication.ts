@@ -1,4 +1,4 @@
-import { authenticate } from '#lib/auth/authenticate.ts';
+import { assertRole, authenticate } from '#lib/auth/authenticate.ts';
 import { AppError } from '#lib/http/errors.ts';
 import { config } from '#lib/infra/config.ts';
 import { ipSubject, userSubject } from '#lib/infra/rate-limit.ts';
@@ -16,14 +16,16 @@ export const authentication = (level: 'user' | 'admin', countApi: boolean, verif
     const { event, context } = request;
     const { meter } = context.route;
     try {
-      context.route.auth = await authenticate(event, level);
+      context.route.auth = await authenticate(event);
     } catch (error) {
       if (countApi && error instanceof AppError && error.statusCode === 401) {
         await meter.enforce('api', ipSubject(clientIp(event)));
       }
       throw error;
     }
+    // Counted before the role check: a user hammering admin routes spends their own budget.
     if (countApi) await meter.enforce('api', userSubject(context.route.auth.userId));
+    assertRole(context.route.auth, level);
     if (verifiedOnly && !context.route.auth.emailVerified && config().EMAIL_VERIFICATION === 'required') {
       throw new AppError('EMAIL_NOT_VERIFIED', 'Confirm your email address first; the link is in the email we sent');
     }

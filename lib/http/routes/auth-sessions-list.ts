@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import { Session } from '#lib/auth/schemas.ts';
 import { declareRoute } from '#lib/http/declaration.ts';
-import { dataEnvelope } from '#lib/http/envelopes.ts';
+import { pageEnvelope } from '#lib/http/envelopes.ts';
+import { paginationQuery } from '#lib/http/validation.ts';
 
 export const declaration = declareRoute({
   method: 'GET',
@@ -10,7 +11,11 @@ export const declaration = declareRoute({
   operationId: 'listSessions',
   tag: 'Auth',
   summary: 'List my sessions',
-  description: "The caller's live sessions, most recently used first; `current` marks this one.",
+  description:
+    "The caller's live sessions, most recently used first, a page at a time; `current` marks this one. " +
+    '`ip` and `userAgent` are those of the latest login or refresh. An account has at most ' +
+    '`MAX_SESSIONS_PER_USER` (default 50): a new login beyond it ends the least recently used.',
   auth: 'user',
-  success: { status: 200, description: 'The live sessions.', schema: dataEnvelope(v.array(Session)) },
+  query: v.strictObject({ ...paginationQuery }),
+  success: { status: 200, description: 'One page of live sessions.', schema: pageEnvelope(Session) },
 });

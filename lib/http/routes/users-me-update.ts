@@ -13,6 +13,7 @@ const UpdateMeBody = v.pipe(
     currentPassword: v.pipe(givenPassword, v.description('proves it is you')),
   }),
   v.check((body) => body.email !== undefined || body.password !== undefined, 'must change email or password'),
+  v.metadata({ anyOf: [{ required: ['email'] }, { required: ['password'] }] }),
   v.description(
     'at least one of email and password; a new password ends every other session, a new email waits for its confirmation',
   ),
