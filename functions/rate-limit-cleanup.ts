@@ -2,27 +2,36 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { configuration } from '#lib/http/middlewares/configuration.ts';
-import { deleteSpentLifecycleRows } from '#lib/infra/cleanup.ts';
+import { deleteExpiredSyncRows, deleteSpentLifecycleRows } from '#lib/infra/cleanup.ts';
 import { log } from '#lib/infra/log.ts';
 import { deleteExpiredWindows } from '#lib/infra/rate-limit.ts';
 
 /**
  * Scheduled (hourly, see serverless.yml), not HTTP: deletes rate-limit windows that have
- * ended, spent or expired one-time tokens and old outbox rows, so the tables stay small
+ * ended, spent or expired one-time tokens, old outbox rows, expired Idempotency-Key answers and
+ * task tombstones past TOMBSTONE_TTL, so the tables stay small
  * without any request paying for the cleanup.
  */
 interface CleanupResult {
   deleted: number;
   tokens: number;
   emails: number;
+  idempotencyKeys: number;
+  tombstones: number;
 }
 
 async function cleanup(_event: ScheduledEvent, context: Context): Promise<CleanupResult> {
   const started = performance.now();
   const deleted = await deleteExpiredWindows(() => context.getRemainingTimeInMillis());
   const lifecycle = await deleteSpentLifecycleRows();
-  log.info('rate-limit cleanup', { deleted, ...lifecycle, latencyMs: Math.round(performance.now() - started) });
-  return { deleted, ...lifecycle };
+  const sync = await deleteExpiredSyncRows();
+  log.info('rate-limit cleanup', {
+    deleted,
+    ...lifecycle,
+    ...sync,
+    latencyMs: Math.round(performance.now() - started),
+  });
+  return { deleted, ...lifecycle, ...sync };
 }
 
 export const handler = middy<ScheduledEvent, CleanupResult>()

@@ -109,6 +109,8 @@ const EnvSchema = v.object({
   REFRESH_TOKEN_TTL: duration('7d'),
   // Absolute lifetime of a login: refreshing never extends a session past it.
   SESSION_TTL: duration('30d'),
+  // How long a deleted task's tombstone stays for delta sync; an older sync cursor is a 410.
+  TOMBSTONE_TTL: duration('30d'),
   LOG_LEVEL: v.optional(
     v.picklist(['debug', 'info', 'warn', 'error'], 'must be one of debug, info, warn, error'),
     'info',
