@@ -1,3 +1,4 @@
+import { type SQL, sql } from 'drizzle-orm';
 import { readCursor, signCursor } from '#lib/http/cursor.ts';
 import { AppError, validationError } from '#lib/http/errors.ts';
 import { config } from '#lib/infra/config.ts';
@@ -59,24 +60,27 @@ function decodeSyncCursor(since: string, userId: string): SyncPosition {
   return { xid: x, id: i, at: t };
 }
 
-interface ChangeRow {
+interface ChangeRow extends Record<string, unknown> {
   id: string | null;
   title: string;
   description: string | null;
   completed: boolean;
   user_id: string;
   version: number;
-  created_at: Date;
-  updated_at: Date;
-  deleted_at: Date | null;
+  /** Epoch milliseconds (fractional): the driver leaves timestamps of raw SQL as text. */
+  created_ms: number;
+  updated_ms: number;
+  deleted_ms: number | null;
   change_xid: string;
   horizon: string;
   now_ms: string;
   pending: boolean;
 }
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
 function toChange(row: ChangeRow & { id: string }): TaskChange {
-  if (row.deleted_at) return { type: 'delete', id: row.id, deletedAt: row.deleted_at.toISOString() };
+  if (row.deleted_ms !== null) return { type: 'delete', id: row.id, deletedAt: iso(row.deleted_ms) };
   return {
     type: 'upsert',
     task: {
@@ -86,22 +90,29 @@ function toChange(row: ChangeRow & { id: string }): TaskChange {
       completed: row.completed,
       userId: row.user_id,
       version: row.version,
-      createdAt: row.created_at.toISOString(),
-      updatedAt: row.updated_at.toISOString(),
+      createdAt: iso(row.created_ms),
+      updatedAt: iso(row.updated_ms),
     },
   };
 }
 
-/** One statement, so the rows and the horizon come from one snapshot. */
+const epochMs = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::float8`;
+
+/**
+ * One statement, so the rows and the horizon come from one snapshot. `pending`: changes this
+ * snapshot sees but that are not yet below the horizon (hasMore stays true until they are).
+ * Exposed so tests can EXPLAIN it.
+ */
 export function changesQuery(userId: string, after: { xid: string; id: string }, limit: number, initial: boolean) {
-  const { sql } = database();
-  return sql<ChangeRow[]>`
+  return sql`
     with horizon as materialized (
       select pg_snapshot_xmin(pg_current_snapshot()) as xmin,
              (extract(epoch from now()) * 1000)::bigint::text as now_ms
     )
-    select t.id, t.title, t.description, t.completed, t.user_id, t.version, t.created_at, t.updated_at,
-           t.deleted_at, t.change_xid::text as change_xid, h.xmin::text as horizon, h.now_ms,
+    select t.id, t.title, t.description, t.completed, t.user_id, t.version,
+           ${epochMs(sql`t.created_at`)} as created_ms, ${epochMs(sql`t.updated_at`)} as updated_ms,
+           ${epochMs(sql`t.deleted_at`)} as deleted_ms,
+           t.change_xid::text as change_xid, h.xmin::text as horizon, h.now_ms,
            exists (select 1 from tasks p where p.user_id = ${userId}::uuid and p.change_xid >= h.xmin) as pending
     from horizon h
     left join lateral (
@@ -130,7 +141,9 @@ export async function taskChanges(userId: string, since: string | undefined, lim
     }
   }
   // Without `since` a client has nothing to delete: tombstones older than its first page are skipped.
-  const rows = await changesQuery(userId, position ?? { xid: '0', id: START_ID }, limit, position === undefined);
+  const rows = await database().db.execute<ChangeRow>(
+    changesQuery(userId, position ?? { xid: '0', id: START_ID }, limit, position === undefined),
+  );
   const first = rows[0];
   if (!first) throw new Error('changes query returned no row');
   const found = rows.filter((row): row is ChangeRow & { id: string } => row.id !== null);
