@@ -566,6 +566,33 @@ export interface components {
              */
             updatedAt: string;
         };
+        TaskChange: {
+            /** @constant */
+            type: "upsert";
+            task: components["schemas"]["Task"];
+        } | {
+            /** @constant */
+            type: "delete";
+            /**
+             * Format: uuid
+             * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC timestamp
+             * @example 2026-01-31T09:30:00.000Z
+             */
+            deletedAt: string;
+        };
+        TaskChanges: {
+            /** @description oldest first; a task at most once, in its latest state */
+            changes: components["schemas"]["TaskChange"][];
+            /** @description pass as `since` next time; opaque */
+            nextSince: string;
+            /** @description true: call again with `nextSince` now (more changes, or changes still committing); false: your copy is up to date as of this answer */
+            hasMore: boolean;
+        };
         Tokens: {
             /** @description a JWT; send it as `Authorization: Bearer <accessToken>` */
             accessToken: string;
@@ -664,6 +691,21 @@ export interface components {
              * @example 3
              */
             totalPages: number;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC timestamp
+             * @example 2026-01-31T09:30:00.000Z
+             */
+            timestamp: string;
+        };
+        CursorPageMeta: {
+            /**
+             * @description items per page at most
+             * @example 20
+             */
+            limit: number;
+            /** @description pass as `cursor` (with the same filters and sort) for the next page; null on the last page */
+            nextCursor: string | null;
             /**
              * Format: date-time
              * @description ISO-8601 UTC timestamp
@@ -1928,21 +1970,7 @@ export interface operations {
                         meta: components["schemas"]["PageMeta"];
                     } | {
                         data: components["schemas"]["Task"][];
-                        meta: {
-                            /**
-                             * @description items per page at most
-                             * @example 20
-                             */
-                            limit: number;
-                            /** @description pass as `cursor` (with the same filters and sort) for the next page; null on the last page */
-                            nextCursor: string | null;
-                            /**
-                             * Format: date-time
-                             * @description ISO-8601 UTC timestamp
-                             * @example 2026-01-31T09:30:00.000Z
-                             */
-                            timestamp: string;
-                        };
+                        meta: components["schemas"]["CursorPageMeta"];
                     };
                 };
             };
@@ -2159,32 +2187,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            /** @description oldest first; a task at most once, in its latest state */
-                            changes: ({
-                                /** @constant */
-                                type: "upsert";
-                                task: components["schemas"]["Task"];
-                            } | {
-                                /** @constant */
-                                type: "delete";
-                                /**
-                                 * Format: uuid
-                                 * @example 0f8fad5b-d9cb-469f-a165-70867728950e
-                                 */
-                                id: string;
-                                /**
-                                 * Format: date-time
-                                 * @description ISO-8601 UTC timestamp
-                                 * @example 2026-01-31T09:30:00.000Z
-                                 */
-                                deletedAt: string;
-                            })[];
-                            /** @description pass as `since` next time; opaque */
-                            nextSince: string;
-                            /** @description true: call again with `nextSince` now (more changes, or changes still committing); false: your copy is up to date as of this answer */
-                            hasMore: boolean;
-                        };
+                        data: components["schemas"]["TaskChanges"];
                         meta: components["schemas"]["Meta"];
                     };
                 };

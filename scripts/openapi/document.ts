@@ -3,11 +3,11 @@ import type * as v from 'valibot';
 import { Refreshed, Session, Tokens } from '#lib/auth/schemas.ts';
 import { Health } from '#lib/health/schemas.ts';
 import { type AnySchema, pathsOf, type RouteDeclaration } from '#lib/http/declaration.ts';
-import { ErrorDetail, ErrorEnvelope, errorEnvelopeFor, Meta, PageMeta } from '#lib/http/envelopes.ts';
+import { CursorPageMeta, ErrorDetail, ErrorEnvelope, errorEnvelopeFor, Meta, PageMeta } from '#lib/http/envelopes.ts';
 import { ERROR_STATUS, type ErrorCode } from '#lib/http/errors.ts';
 import { MAX_BODY_BYTES } from '#lib/http/middlewares/body-guard.ts';
 import { RATE_LIMIT_RULES, type RuleName } from '#lib/infra/config.ts';
-import { Task } from '#lib/tasks/schemas.ts';
+import { Task, TaskChange, TaskChanges } from '#lib/tasks/schemas.ts';
 import { SignedIn, User } from '#lib/users/schemas.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -23,6 +23,8 @@ type Json = Record<string, unknown>;
 const RESOURCES: Record<string, AnySchema> = {
   User,
   Task,
+  TaskChange,
+  TaskChanges,
   Tokens,
   Session,
   SignedIn,
@@ -30,6 +32,7 @@ const RESOURCES: Record<string, AnySchema> = {
   Health,
   Meta,
   PageMeta,
+  CursorPageMeta,
   ErrorDetail,
   Error: ErrorEnvelope,
 };

@@ -3,6 +3,7 @@ import { database } from '#lib/infra/database.ts';
 
 const { sql } = database();
 
+import { handler as preflight } from '../../functions/preflight.ts';
 import { handler as createTask } from '../../functions/tasks-create.ts';
 import { handler as deleteTask } from '../../functions/tasks-delete.ts';
 import { handler as getTask } from '../../functions/tasks-get.ts';
@@ -194,6 +195,34 @@ describe('PATCH and DELETE /tasks/:id with If-Match', () => {
       expectErrorEnvelope(reply);
     }
     expect((await get(user, id)).body.data.version).toBe(1);
+  });
+});
+
+describe('CORS for browser apps', () => {
+  it('lets an allowed origin send the conditional and idempotency headers and read ETag and Idempotent-Replayed', async () => {
+    const origin = 'https://app.example.test';
+
+    const reply = await invoke(preflight, {
+      method: 'OPTIONS',
+      resource: '/api/v1/tasks/{id}',
+      headers: {
+        Origin: origin,
+        'Access-Control-Request-Method': 'PATCH',
+        'Access-Control-Request-Headers': 'if-match',
+      },
+    });
+    const user = await registerUser();
+    const created = await invoke(createTask, {
+      method: 'POST',
+      headers: { ...bearer(user.accessToken), Origin: origin },
+      body: { title: 'From a browser' },
+    });
+
+    expect(reply.status).toBe(204);
+    const allowed = (reply.headers['access-control-allow-headers'] ?? '').toLowerCase().split(',');
+    expect(allowed).toEqual(expect.arrayContaining(['if-match', 'if-none-match', 'idempotency-key']));
+    const exposed = (created.headers['access-control-expose-headers'] ?? '').toLowerCase().split(',');
+    expect(exposed).toEqual(expect.arrayContaining(['etag', 'idempotent-replayed', 'location']));
   });
 });
 
