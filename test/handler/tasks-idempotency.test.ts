@@ -9,6 +9,7 @@ import { handler as createTask } from '../../functions/tasks-create.ts';
 import { bearer, type Registered, registerUser } from '../helpers/auth.ts';
 import { expectErrorEnvelope } from '../helpers/hostile.ts';
 import { invoke } from '../helpers/lambda.ts';
+import { captureLogs } from '../helpers/logs.ts';
 
 type Handler = Parameters<typeof invoke>[0];
 
@@ -105,11 +106,14 @@ describe('POST /tasks with Idempotency-Key', () => {
       create trigger fail_exploding_task before insert on tasks for each row execute function fail_exploding_task();`);
 
     const invalid = await post(user, { title: '' }, key);
+    const logs = captureLogs();
     const failed = await post(user, { title: 'Explode' }, key);
+    vi.restoreAllMocks();
     await sql.unsafe('drop trigger fail_exploding_task on tasks; drop function fail_exploding_task();');
     const retried = await post(user, { title: 'Explode' }, key);
 
     expect([invalid.status, failed.status, retried.status]).toEqual([400, 500, 201]);
+    expect(logs().join('')).toContain('unhandled error');
     expect(retried.headers['idempotent-replayed']).toBeUndefined();
     expect(await tasksOf(user)).toBe(1);
   });
