@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
+import { changesQuery } from '#lib/tasks/changes.ts';
 import { apiEvent, type EventOptions, lambdaContext } from '../test/helpers/lambda.ts';
 import { type Percentiles, percentiles, table, timeRuns } from './stats.ts';
 
@@ -26,16 +28,22 @@ async function call(handler: Handler, options: EventOptions, expected: number): 
 // The statements the routes send (as Drizzle writes them), for the floor.
 const AUTH = `select "users"."role" from "sessions" inner join "users" on "users"."id" = "sessions"."user_id"
   where ("sessions"."id" = $1 and "sessions"."user_id" = $2 and "sessions"."revoked_at" is null and "sessions"."expires_at" > now())`;
-const TASK_PAGE = `select "id", "user_id", "title", "description", "completed", "created_at", "updated_at" from "tasks"
-  where "tasks"."user_id" = $1 order by "tasks"."created_at" desc, "tasks"."id" desc limit $2 offset $3`;
-const TASK_COUNT = `select count(*) from "tasks" where "tasks"."user_id" = $1`;
-const TASK_GET = `select "id", "user_id", "title", "description", "completed", "created_at", "updated_at" from "tasks"
-  where ("tasks"."id" = $1 and "tasks"."user_id" = $2)`;
-const TASK_INSERT = `insert into "tasks" ("id", "user_id", "title", "description", "completed", "created_at", "updated_at")
-  values (default, $1, $2, $3, $4, default, default) returning "id", "user_id", "title", "description", "completed", "created_at", "updated_at"`;
-const TASK_UPDATE = `update "tasks" set "completed" = $1, "updated_at" = greatest(now(), "tasks"."updated_at" + interval '1 microsecond')
-  where ("tasks"."id" = $2 and "tasks"."user_id" = $3) returning "id", "user_id", "title", "description", "completed", "created_at", "updated_at"`;
-const TASK_DELETE = `delete from "tasks" where ("tasks"."id" = $1 and "tasks"."user_id" = $2) returning "id"`;
+const TASK_COLUMNS = `"id", "user_id", "title", "description", "completed", "version", "deleted_at", "change_xid", "created_at", "updated_at"`;
+const TASK_PAGE = `select ${TASK_COLUMNS} from "tasks"
+  where ("tasks"."user_id" = $1 and "tasks"."deleted_at" is null) order by "tasks"."created_at" desc, "tasks"."id" desc limit $2 offset $3`;
+const TASK_COUNT = `select count(*) from "tasks" where ("tasks"."user_id" = $1 and "tasks"."deleted_at" is null)`;
+const TASK_KEYSET = `select ${TASK_COLUMNS}, (extract(epoch from "tasks"."created_at") * 1000000)::bigint::text from "tasks"
+  where ("tasks"."user_id" = $1 and "tasks"."deleted_at" is null) order by "tasks"."created_at" desc, "tasks"."id" desc limit $2`;
+const TASK_GET = `select ${TASK_COLUMNS} from "tasks"
+  where ("tasks"."id" = $1 and "tasks"."user_id" = $2 and "tasks"."deleted_at" is null)`;
+const TASK_INSERT = `insert into "tasks" ("id", "user_id", "title", "description", "completed", "version", "deleted_at", "change_xid", "created_at", "updated_at")
+  values (default, $1, $2, $3, $4, default, default, default, default, default) returning ${TASK_COLUMNS}`;
+const STAMP = `"version" = "tasks"."version" + 1, "change_xid" = pg_current_xact_id(),
+  "updated_at" = greatest(now(), "tasks"."updated_at" + interval '1 microsecond')`;
+const TASK_UPDATE = `update "tasks" set "completed" = $1, ${STAMP}
+  where ("tasks"."id" = $2 and "tasks"."user_id" = $3 and "tasks"."deleted_at" is null) returning ${TASK_COLUMNS}`;
+const TASK_DELETE = `update "tasks" set "deleted_at" = now(), ${STAMP}
+  where ("tasks"."id" = $1 and "tasks"."user_id" = $2 and "tasks"."deleted_at" is null) returning "id"`;
 const USER_GET = `select "id", "email", "password_hash", "role", "created_at", "updated_at" from "users" where "users"."id" = $1`;
 const USER_PAGE = `select "id", "email", "password_hash", "role", "created_at", "updated_at" from "users"
   order by "users"."created_at" asc, "users"."id" asc limit $1 offset $2`;
@@ -105,6 +113,22 @@ export async function measureWarmRoutes(floor: postgres.Sql, say: (text: string)
   await seedDeletable(deletable);
   await seedDeletable(floorDeletable);
 
+  // A client that has synced everything: its cursor, and the statement a poll with it runs.
+  const changesHandler = await load('tasks-changes');
+  let since = '';
+  for (let hasMore = true; hasMore; ) {
+    const result = await call(
+      changesHandler,
+      { resource: '/api/v1/tasks/changes', headers: userAuth, query: { limit: '500', ...(since ? { since } : {}) } },
+      200,
+    );
+    ({ nextSince: since, hasMore } = JSON.parse(result.body).data);
+  }
+  const [{ horizon } = { horizon: '0' }] = await floor`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`;
+  const changes = new PgDialect().sqlToQuery(
+    changesQuery(user.id, { xid: String(horizon), id: '00000000-0000-0000-0000-000000000000' }, 100, false),
+  );
+
   let refreshToken = user.refreshToken;
   let floorTokenHash = createHash('sha256').update(admin.refreshToken).digest('hex');
   const routes: {
@@ -138,6 +162,44 @@ export async function measureWarmRoutes(floor: postgres.Sql, say: (text: string)
       floor: async () => {
         await auth(user);
         await floor.unsafe(TASK_GET, [taskId, user.id]);
+      },
+    },
+    {
+      name: 'tasks-list ?limit=20 (cursor page)',
+      handler: 'tasks-list',
+      count: READS,
+      status: 200,
+      request: () => ({ resource: '/api/v1/tasks', headers: userAuth, query: { limit: '20' } }),
+      floor: async () => {
+        await auth(user);
+        await floor.unsafe(TASK_KEYSET, [user.id, 21]);
+      },
+    },
+    {
+      name: 'tasks-get If-None-Match (304)',
+      handler: 'tasks-get',
+      count: READS,
+      status: 304,
+      request: () => ({
+        resource: '/api/v1/tasks/{id}',
+        pathParameters: { id: taskId },
+        headers: { ...userAuth, 'If-None-Match': '"1"' },
+      }),
+      floor: async () => {
+        await auth(user);
+        await floor.unsafe(TASK_GET, [taskId, user.id]);
+      },
+    },
+    {
+      // An up-to-date client polling: nothing changed since its last sync.
+      name: 'tasks-changes ?since (poll)',
+      handler: 'tasks-changes',
+      count: READS,
+      status: 200,
+      request: () => ({ resource: '/api/v1/tasks/changes', headers: userAuth, query: { since } }),
+      floor: async () => {
+        await auth(user);
+        await floor.unsafe(changes.sql, changes.params as never[]);
       },
     },
     {

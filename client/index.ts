@@ -17,6 +17,10 @@ export type Task = Schemas['Task'];
 export type Tokens = Schemas['Tokens'];
 export type Session = Schemas['Session'];
 export type PageMeta = Schemas['PageMeta'];
+export type CursorPageMeta = Schemas['CursorPageMeta'];
+/** One entry of GET /api/v1/tasks/changes: `{ type: 'upsert', task }` or `{ type: 'delete', id, deletedAt }`. */
+export type TaskChange = Schemas['TaskChange'];
+export type TaskChanges = Schemas['TaskChanges'];
 /** The body of every error answer: `{ error: { code, message, details?, requestId } }`. */
 export type ApiError = Schemas['Error'];
 export type ErrorCode = ApiError['error']['code'];

@@ -342,13 +342,17 @@ export interface paths {
          * List tasks
          * @description The caller's tasks, paginated, filtered and sorted. Admins may list one user's tasks (`userId`) or everyone's (`scope=all`, not combined with `userId`); anyone else using either gets 403.
          *
+         *     Two kinds of pages: offset pages (`page`, `pageSize`; `meta.total`) and, for infinite scroll, cursor pages (`limit`, then `cursor=<meta.nextCursor>` with the same filters and sort), which never skip or repeat a task when tasks are added or removed between pages. A cursor that this API did not issue for this caller and query is a 400.
+         *
          *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         get: operations["listTasks"];
         put?: never;
         /**
          * Create a task
-         * @description Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
+         * @description Send an `Idempotency-Key` to make retries safe: a repeat with the same key and body within 24 hours gets the first answer again (with `Idempotent-Replayed: true`) and creates nothing; the same key with another body is a 422; a repeat while the first is still running is a 409. Failed requests are not stored.
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         post: operations["createTask"];
         delete?: never;
@@ -366,7 +370,7 @@ export interface paths {
         };
         /**
          * Get a task
-         * @description Another user's task is not found (404, never 403); admins can read any task.
+         * @description Another user's task is not found (404, never 403); admins can read any task. The answer's `ETag` is the task's version; send it back as `If-None-Match` to get 304 with no body while the task is unchanged.
          *
          *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
@@ -375,7 +379,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a task
-         * @description Admins can delete any task.
+         * @description Admins can delete any task. With `If-Match: <the ETag you read>` it happens only if nobody changed the task since (else 412). The task then answers 404 everywhere; delta sync reports it as a delete.
          *
          *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
@@ -384,11 +388,33 @@ export interface paths {
         head?: never;
         /**
          * Update a task
-         * @description Changes only the given fields; `description: null` clears it. Admins can change any task.
+         * @description Changes only the given fields; `description: null` clears it. Admins can change any task. With `If-Match: <the ETag you read>` the change happens only if nobody changed the task since (else 412).
          *
          *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
         patch: operations["updateTask"];
+        trace?: never;
+    };
+    "/api/v1/tasks/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Delta sync: what changed since
+         * @description The caller's task changes since `since`, oldest first: `upsert` with the task as it is now, or `delete` with the id. Without `since`, every live task. Apply them and call again with `nextSince` while `hasMore` is true; a change committed meanwhile is never skipped. Deleted tasks are reported for `TOMBSTONE_TTL` (default 30 days): a `since` older than that is a 410, and the client syncs again from scratch.
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
+         */
+        get: operations["listTaskChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/health": {
@@ -526,6 +552,11 @@ export interface components {
              */
             userId: string;
             /**
+             * @description 1 on create, one more on every change; the `ETag` is this number, quoted
+             * @example 1
+             */
+            version: number;
+            /**
              * Format: date-time
              * @description ISO-8601 UTC timestamp
              * @example 2026-01-31T09:30:00.000Z
@@ -537,6 +568,33 @@ export interface components {
              * @example 2026-01-31T09:30:00.000Z
              */
             updatedAt: string;
+        };
+        TaskChange: {
+            /** @constant */
+            type: "upsert";
+            task: components["schemas"]["Task"];
+        } | {
+            /** @constant */
+            type: "delete";
+            /**
+             * Format: uuid
+             * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC timestamp
+             * @example 2026-01-31T09:30:00.000Z
+             */
+            deletedAt: string;
+        };
+        TaskChanges: {
+            /** @description oldest first; a task at most once, in its latest state */
+            changes: components["schemas"]["TaskChange"][];
+            /** @description pass as `since` next time; opaque */
+            nextSince: string;
+            /** @description true: call again with `nextSince` now (more changes, or changes still committing); false: your copy is up to date as of this answer */
+            hasMore: boolean;
         };
         Tokens: {
             /** @description a JWT; send it as `Authorization: Bearer <accessToken>` */
@@ -643,6 +701,21 @@ export interface components {
              */
             timestamp: string;
         };
+        CursorPageMeta: {
+            /**
+             * @description items per page at most
+             * @example 20
+             */
+            limit: number;
+            /** @description pass as `cursor` (with the same filters and sort) for the next page; null on the last page */
+            nextCursor: string | null;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC timestamp
+             * @example 2026-01-31T09:30:00.000Z
+             */
+            timestamp: string;
+        };
         ErrorDetail: {
             /**
              * @description the field or parameter, e.g. `title`, or `body`
@@ -655,7 +728,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_ERROR" | "INVALID_ONE_TIME_TOKEN" | "AUTHENTICATION_REQUIRED" | "INVALID_CREDENTIALS" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INSUFFICIENT_PERMISSIONS" | "EMAIL_NOT_VERIFIED" | "RESOURCE_NOT_FOUND" | "ROUTE_NOT_FOUND" | "EMAIL_ALREADY_EXISTS" | "LAST_ADMIN" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+                code: "VALIDATION_ERROR" | "INVALID_ONE_TIME_TOKEN" | "AUTHENTICATION_REQUIRED" | "INVALID_CREDENTIALS" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INSUFFICIENT_PERMISSIONS" | "EMAIL_NOT_VERIFIED" | "RESOURCE_NOT_FOUND" | "ROUTE_NOT_FOUND" | "EMAIL_ALREADY_EXISTS" | "LAST_ADMIN" | "IDEMPOTENCY_KEY_IN_USE" | "SYNC_CURSOR_EXPIRED" | "PRECONDITION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
                 /** @description for people; 5xx messages are generic */
                 message: string;
                 /** @description one entry per problem, for VALIDATION_ERROR */
@@ -878,6 +951,54 @@ export interface components {
                 };
             };
         };
+        /** @description `IDEMPOTENCY_KEY_IN_USE`: a request with this `Idempotency-Key` is still being processed; retry shortly */
+        IdempotencyKeyInUse: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_IN_USE";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `IDEMPOTENCY_KEY_REUSED`: this `Idempotency-Key` was used with a different request */
+        IdempotencyKeyReused: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
         /** @description `INSUFFICIENT_PERMISSIONS`: the role cannot do this; `EMAIL_NOT_VERIFIED`: email verification is required and the caller has not confirmed the address yet */
         InsufficientPermissionsOrEmailNotVerified: {
             headers: {
@@ -999,6 +1120,30 @@ export interface components {
                 };
             };
         };
+        /** @description `PRECONDITION_FAILED`: `If-Match` does not match the current `ETag`: the task changed since you read it */
+        PreconditionFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
         /** @description `RATE_LIMIT_EXCEEDED`: a rate limit was hit; wait `Retry-After` seconds */
         RateLimitExceeded: {
             headers: {
@@ -1065,6 +1210,30 @@ export interface components {
                     error: {
                         /** @enum {string} */
                         code: "SERVICE_UNAVAILABLE";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `SYNC_CURSOR_EXPIRED`: the `since` cursor is older than the tombstone horizon (`TOMBSTONE_TTL`); sync again from scratch */
+        SyncCursorExpired: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "SYNC_CURSOR_EXPIRED";
                         /** @description for people; 5xx messages are generic */
                         message: string;
                         /** @description one entry per problem, for VALIDATION_ERROR */
@@ -1190,6 +1359,10 @@ export interface components {
         Location: string;
         /** @description Always `Bearer`. */
         "WWW-Authenticate": "Bearer";
+        /** @description The task's version, quoted (`"3"`): send it as `If-None-Match` or `If-Match`. */
+        ETag: string;
+        /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+        "Idempotent-Replayed": "true";
     };
     pathItems: never;
 }
@@ -1836,8 +2009,14 @@ export interface operations {
     listTasks: {
         parameters: {
             query?: {
+                /** @description offset pages: the page, from 1 (default 1); not with `cursor` or `limit` */
                 page?: number;
+                /** @description offset pages: items per page (default 20); not with `cursor` or `limit` */
                 pageSize?: number;
+                /** @description cursor pages: items per page (default 20); the answer has `meta.nextCursor` */
+                limit?: number;
+                /** @description `meta.nextCursor` of the previous page, with the same filters and sort */
+                cursor?: string;
                 completed?: boolean;
                 /** @description text in the title or description, any case */
                 q?: string;
@@ -1854,7 +2033,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of tasks. */
+            /** @description One page of tasks: offset pages, or cursor pages with `limit`/`cursor`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1867,6 +2046,9 @@ export interface operations {
                     "application/json": {
                         data: components["schemas"]["Task"][];
                         meta: components["schemas"]["PageMeta"];
+                    } | {
+                        data: components["schemas"]["Task"][];
+                        meta: components["schemas"]["CursorPageMeta"];
                     };
                 };
             };
@@ -1881,7 +2063,10 @@ export interface operations {
     createTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes a retry safe: the same key within 24 hours replays the first answer (`Idempotent-Replayed: true`) instead of creating another task */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1897,6 +2082,8 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -1912,8 +2099,10 @@ export interface operations {
             400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
             403: components["responses"]["EmailNotVerified"];
+            409: components["responses"]["IdempotencyKeyInUse"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1922,7 +2111,10 @@ export interface operations {
     getTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description an `ETag` you hold: 304 with no body while the task is unchanged */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description A value that is not a UUID is simply not found (404). */
                 id: string;
@@ -1935,6 +2127,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -1947,6 +2140,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description `If-None-Match` holds the current `ETag`: the task is unchanged. No body. */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
             403: components["responses"]["EmailNotVerified"];
             404: components["responses"]["ResourceNotFound"];
@@ -1958,7 +2164,10 @@ export interface operations {
     deleteTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the `ETag` you read: 412 `PRECONDITION_FAILED` if the task changed since; `*` only requires that it exists */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description A value that is not a UUID is simply not found (404). */
                 id: string;
@@ -1978,9 +2187,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
             403: components["responses"]["EmailNotVerified"];
             404: components["responses"]["ResourceNotFound"];
+            412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1989,7 +2200,10 @@ export interface operations {
     updateTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the `ETag` you read: 412 `PRECONDITION_FAILED` if the task changed since; `*` only requires that it exists */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description A value that is not a UUID is simply not found (404). */
                 id: string;
@@ -2007,6 +2221,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -2023,8 +2238,48 @@ export interface operations {
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
             403: components["responses"]["EmailNotVerified"];
             404: components["responses"]["ResourceNotFound"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listTaskChanges: {
+        parameters: {
+            query?: {
+                /** @description `nextSince` of your last sync; absent: from the beginning (every live task) */
+                since?: string;
+                /** @description changes per answer at most (default 100) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One batch of changes. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["TaskChanges"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            403: components["responses"]["EmailNotVerified"];
+            410: components["responses"]["SyncCursorExpired"];
             429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

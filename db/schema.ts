@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -16,6 +17,11 @@ import {
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+/**
+ * PostgreSQL's 64-bit transaction id (never wraps). Read as text: it exceeds a JS number.
+ */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
 export const userRole = pgEnum('user_role', ['USER', 'ADMIN']);
 
@@ -82,15 +88,50 @@ export const tasks = pgTable(
     title: text('title').notNull(),
     description: text('description'),
     completed: boolean('completed').notNull().default(false),
+    // 1 on create, +1 in the statement of every change: the ETag, and If-Match's atomic check.
+    version: integer('version').notNull().default(1),
+    // A tombstone: the task is gone for every route but GET /tasks/changes until the clean-up purges it.
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    // The transaction that made the latest change, for delta sync (lib/tasks/changes.ts says why).
+    changeXid: xid8('change_xid').notNull().default(sql`pg_current_xact_id()`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    // One index per sort key of GET /tasks, each ending in id for a stable tie-break.
-    index('tasks_user_created_idx').on(t.userId, t.createdAt, t.id),
-    index('tasks_user_updated_idx').on(t.userId, t.updatedAt, t.id),
-    index('tasks_user_title_idx').on(t.userId, t.title, t.id),
+    // One index per sort key of GET /tasks, each ending in id for a stable tie-break and the
+    // keyset of cursor pages; live tasks only, as every list reads.
+    index('tasks_user_created_idx').on(t.userId, t.createdAt, t.id).where(sql`${t.deletedAt} is null`),
+    index('tasks_user_updated_idx').on(t.userId, t.updatedAt, t.id).where(sql`${t.deletedAt} is null`),
+    index('tasks_user_title_idx').on(t.userId, t.title, t.id).where(sql`${t.deletedAt} is null`),
+    // Delta sync reads one user's changes in transaction order, tombstones included.
+    index('tasks_user_change_idx').on(t.userId, t.changeXid, t.id),
+    // The clean-up finds expired tombstones without a scan.
+    index('tasks_deleted_at_idx').on(t.deletedAt).where(sql`${t.deletedAt} is not null`),
   ],
+);
+
+/**
+ * Stored answers of POST /tasks by Idempotency-Key, per user, for 24 hours. Bounded: a key
+ * expires after a day and the scheduled clean-up deletes it; a user's keys are at most the
+ * requests their rate limit lets through in a day; they go with the user.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    // SHA-256 of the request (method, path and validated body): a different request is a 422.
+    fingerprint: text('fingerprint').notNull(),
+    // The first answer as sent: status, JSON body text and its own headers (Location, ETag).
+    status: integer('status').notNull(),
+    body: text('body').notNull(),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_keys_expires_idx').on(t.expiresAt)],
 );
 
 export const rateLimits = pgTable(

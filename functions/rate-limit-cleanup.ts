@@ -2,14 +2,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { configuration } from '#lib/http/middlewares/configuration.ts';
-import { deleteEndedSessions, deleteSpentLifecycleRows } from '#lib/infra/cleanup.ts';
+import { deleteEndedSessions, deleteExpiredSyncRows, deleteSpentLifecycleRows } from '#lib/infra/cleanup.ts';
 import { log } from '#lib/infra/log.ts';
 import { deleteExpiredWindows } from '#lib/infra/rate-limit.ts';
 
 /**
  * Scheduled (hourly, see serverless.yml), not HTTP: deletes rate-limit windows that have
- * ended, ended sessions and spent refresh tokens, spent or expired one-time tokens and old
- * outbox rows, so the tables stay small
+ * ended, ended sessions and spent refresh tokens, spent or expired one-time tokens, old outbox
+ * rows, expired Idempotency-Key answers and task tombstones past TOMBSTONE_TTL, so the tables stay small
  * without any request paying for the cleanup.
  */
 interface CleanupResult {
@@ -18,6 +18,8 @@ interface CleanupResult {
   refreshTokens: number;
   tokens: number;
   emails: number;
+  idempotencyKeys: number;
+  tombstones: number;
 }
 
 async function cleanup(_event: ScheduledEvent, context: Context): Promise<CleanupResult> {
@@ -25,13 +27,15 @@ async function cleanup(_event: ScheduledEvent, context: Context): Promise<Cleanu
   const deleted = await deleteExpiredWindows(() => context.getRemainingTimeInMillis());
   const ended = await deleteEndedSessions(() => context.getRemainingTimeInMillis());
   const lifecycle = await deleteSpentLifecycleRows();
+  const sync = await deleteExpiredSyncRows();
   log.info('rate-limit cleanup', {
     deleted,
     ...ended,
     ...lifecycle,
+    ...sync,
     latencyMs: Math.round(performance.now() - started),
   });
-  return { deleted, ...ended, ...lifecycle };
+  return { deleted, ...ended, ...lifecycle, ...sync };
 }
 
 export const handler = middy<ScheduledEvent, CleanupResult>()

@@ -30,6 +30,12 @@ export interface Success {
   media?: { type: string; schema: Record<string, unknown> };
   /** 201 answers carry the new resource's URL. */
   location?: boolean;
+  /** The answer carries the resource's `ETag`. */
+  etag?: boolean;
+  /** A conditional GET (`If-None-Match`) can answer 304 with no body. */
+  notModified?: boolean;
+  /** A repeat with the same `Idempotency-Key` gets the stored answer and `Idempotent-Replayed: true`. */
+  replayable?: boolean;
 }
 
 export interface RouteDeclaration {
@@ -54,6 +60,11 @@ export interface RouteDeclaration {
   /** Path parameters. A value that fails is a 404, never a 400. */
   params?: AnySchema;
   query?: AnySchema;
+  /**
+   * Request headers the route reads (lower-case names, as the pipeline normalises them); a value
+   * that fails is a 400. Other headers pass through unread.
+   */
+  headers?: AnySchema;
   /** Schema of the JSON body; the route then requires `Content-Type: application/json`. */
   body?: AnySchema;
   /** With a body schema: an absent body is validated as `{}` instead of rejected. */

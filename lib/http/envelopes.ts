@@ -36,6 +36,19 @@ export const PageMeta = v.strictObject({
 export const pageEnvelope = <S extends v.GenericSchema>(item: S) =>
   v.strictObject({ data: v.array(item), meta: PageMeta });
 
+export const CursorPageMeta = v.strictObject({
+  limit: v.pipe(count('items per page at most', 20), v.minValue(1), v.maxValue(100)),
+  nextCursor: v.pipe(
+    v.nullable(v.string()),
+    v.description('pass as `cursor` (with the same filters and sort) for the next page; null on the last page'),
+  ),
+  timestamp,
+});
+
+/** `{ data: [...], meta: { limit, nextCursor, timestamp } }`: a keyset page (`limit`, `cursor`). */
+export const cursorPageEnvelope = <S extends v.GenericSchema>(item: S) =>
+  v.strictObject({ data: v.array(item), meta: CursorPageMeta });
+
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 
 /** One problem of a VALIDATION_ERROR. */

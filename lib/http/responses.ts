@@ -20,10 +20,28 @@ function json<Body>(statusCode: number, body: Body, headers: Record<string, stri
   return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
-export const ok = <T>(data: T) => json(200, { data, meta: { timestamp: timestamp() } });
+export const ok = <T>(data: T, headers: Record<string, string> = {}) =>
+  json(200, { data, meta: { timestamp: timestamp() } }, headers);
 
-export const created = <T>(data: T, location: string) =>
-  json(201, { data, meta: { timestamp: timestamp() } }, { Location: location });
+export const created = <T>(data: T, location: string, headers: Record<string, string> = {}) =>
+  json(201, { data, meta: { timestamp: timestamp() } }, { Location: location, ...headers });
+
+/** 304 to a conditional GET: no body, only the validator the client already holds. */
+export function notModified(etag: string): Reply<never> {
+  return { statusCode: 304, headers: { ETag: etag }, body: '' };
+}
+
+/**
+ * A stored answer replayed as it was first sent (same status, body and Location), marked as a
+ * replay: the body's type is the route's because it was the route's own answer.
+ */
+export function replayed<Body>(statusCode: number, body: string, headers: Record<string, string>): Reply<Body> {
+  return { statusCode, headers: { ...JSON_HEADERS, ...headers, 'Idempotent-Replayed': 'true' }, body };
+}
+
+/** A keyset page: `nextCursor` continues it, null on the last page. */
+export const cursorPage = <T>(items: T[], limit: number, nextCursor: string | null) =>
+  json(200, { data: items, meta: { limit, nextCursor, timestamp: timestamp() } });
 
 export const paginated = <T>(items: T[], total: number, { page, pageSize }: Pagination) =>
   json(200, {

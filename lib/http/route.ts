@@ -40,6 +40,7 @@ export interface HandlerRequest<D extends RouteDeclaration | PipelineRoute> {
   body: D extends RouteDeclaration ? Out<D['body']> : undefined;
   query: D extends RouteDeclaration ? Out<D['query']> : undefined;
   params: D extends RouteDeclaration ? Out<D['params']> : undefined;
+  headers: D extends RouteDeclaration ? Out<D['headers']> : undefined;
   event: APIGatewayProxyEvent;
   context: Context;
   /** API Gateway's view of the client address; X-Forwarded-For is never trusted. */
@@ -121,6 +122,7 @@ export function route<const D extends RouteDeclaration | PipelineRoute>(
         body: state.body as HandlerRequest<D>['body'],
         query: state.query as HandlerRequest<D>['query'],
         params: state.params as HandlerRequest<D>['params'],
+        headers: state.headers as HandlerRequest<D>['headers'],
         event,
         context,
         ip: clientIp(event),

@@ -1,3 +1,4 @@
+import { config } from '#lib/infra/config.ts';
 import { database } from '#lib/infra/database.ts';
 import { MAX_ATTEMPTS } from '#lib/mail/outbox.ts';
 
@@ -67,4 +68,24 @@ export async function deleteSpentLifecycleRows(): Promise<{ tokens: number; emai
        or (sent_at is null and attempts >= ${MAX_ATTEMPTS}::int
            and created_at < now() - make_interval(days => ${FAILED_EMAIL_RETENTION_DAYS}::int))`;
   return { tokens: tokens.count, emails: emails.count };
+}
+
+/**
+ * Slack past TOMBSTONE_TTL before a tombstone is purged: a cursor is honoured for exactly
+ * TOMBSTONE_TTL, and a delete's deleted_at is its transaction's start, a little before it
+ * became visible; an hour covers any transaction the statement timeout lets live.
+ */
+export const TOMBSTONE_PURGE_SLACK_SECONDS = 3600;
+
+/**
+ * Deletes what sync and safe retries keep only for a while: expired Idempotency-Key answers
+ * (24 h) and task tombstones older than TOMBSTONE_TTL (a sync cursor that old is a 410 anyway).
+ */
+export async function deleteExpiredSyncRows(): Promise<{ idempotencyKeys: number; tombstones: number }> {
+  const { sql } = database();
+  const keys = await sql`delete from idempotency_keys where expires_at < now()`;
+  const horizon = config().TOMBSTONE_TTL + TOMBSTONE_PURGE_SLACK_SECONDS;
+  const tombstones = await sql`
+    delete from tasks where deleted_at is not null and deleted_at < now() - make_interval(secs => ${horizon}::int)`;
+  return { idempotencyKeys: keys.count, tombstones: tombstones.count };
 }

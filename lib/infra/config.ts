@@ -131,6 +131,8 @@ const EnvSchema = v.object({
   // Bounds on what one account can grow (api.md, Abuse limits).
   MAX_SESSIONS_PER_USER: count('50'),
   MAX_TASKS_PER_USER: count('10000'),
+  // How long a deleted task's tombstone stays for delta sync; an older sync cursor is a 410.
+  TOMBSTONE_TTL: duration('30d'),
   LOG_LEVEL: v.optional(
     v.picklist(['debug', 'info', 'warn', 'error'], 'must be one of debug, info, warn, error'),
     'info',

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
+import { idempotencyKey, ifMatch, ifNoneMatch } from '#lib/http/conditional.ts';
 import { resourceId, timestamp } from '#lib/http/envelopes.ts';
-import { booleanParam, paginationQuery, text, uuid } from '#lib/http/validation.ts';
+import { booleanParam, documentedAs, text, uuid } from '#lib/http/validation.ts';
 
 /** Request and response schemas of the task routes. */
 
@@ -27,29 +28,62 @@ export const UpdateTaskBody = v.pipe(
 
 export const TASK_SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'title', '-title'] as const;
 
-export const ListTasksQuery = v.strictObject({
-  ...paginationQuery,
-  completed: v.optional(booleanParam),
-  q: v.optional(
-    v.pipe(text({ min: 1, max: 200, trim: true }), v.description('text in the title or description, any case')),
-  ),
-  sort: v.optional(
+/** A whole number in a query string, within a range, or absent (the handler knows the default). */
+const optionalInteger = (min: number, max: number, fallback: string) =>
+  v.optional(
     v.pipe(
-      v.picklist(TASK_SORTS, `must be one of ${TASK_SORTS.join(', ')}`),
-      v.description('a leading `-` sorts descending'),
+      v.string(),
+      v.regex(/^\d{1,9}$/, `must be a whole number from ${min} to ${max}`),
+      documentedAs<string>({ type: 'integer', minimum: min, maximum: max, description: fallback }),
+      v.transform(Number),
+      v.minValue(min, `must be a whole number from ${min} to ${max}`),
+      v.maxValue(max, `must be a whole number from ${min} to ${max}`),
     ),
-    '-createdAt',
-  ),
-  /** Admins only: one user's tasks. */
-  userId: v.optional(v.pipe(uuid, v.description('admins only: this user\u2019s tasks; not with `scope` (400)'))),
-  /** Admins only: everyone's tasks. */
-  scope: v.optional(
-    v.pipe(
-      v.picklist(['all'], 'must be all'),
-      v.description('admins only: everyone\u2019s tasks; not with `userId` (400)'),
+  );
+
+const cursor = v.pipe(
+  v.string(),
+  v.maxLength(2048, 'is not a cursor this API issued for this query'),
+  v.description('`meta.nextCursor` of the previous page, with the same filters and sort'),
+);
+
+export const ListTasksQuery = v.pipe(
+  v.strictObject({
+    page: optionalInteger(1, 1_000_000, 'offset pages: the page, from 1 (default 1); not with `cursor` or `limit`'),
+    pageSize: optionalInteger(1, 100, 'offset pages: items per page (default 20); not with `cursor` or `limit`'),
+    limit: optionalInteger(1, 100, 'cursor pages: items per page (default 20); the answer has `meta.nextCursor`'),
+    cursor: v.optional(cursor),
+    completed: v.optional(booleanParam),
+    q: v.optional(
+      v.pipe(text({ min: 1, max: 200, trim: true }), v.description('text in the title or description, any case')),
     ),
+    sort: v.optional(
+      v.pipe(
+        v.picklist(TASK_SORTS, `must be one of ${TASK_SORTS.join(', ')}`),
+        v.description('a leading `-` sorts descending'),
+      ),
+      '-createdAt',
+    ),
+    /** Admins only: one user's tasks. */
+    userId: v.optional(v.pipe(uuid, v.description('admins only: this user\u2019s tasks; not with `scope` (400)'))),
+    /** Admins only: everyone's tasks. */
+    scope: v.optional(
+      v.pipe(
+        v.picklist(['all'], 'must be all'),
+        v.description('admins only: everyone\u2019s tasks; not with `userId` (400)'),
+      ),
+    ),
+  }),
+  // Offset and cursor pages do not mix: a cursor already says where the page starts.
+  v.forward(
+    v.check(
+      (query) =>
+        (query.cursor === undefined && query.limit === undefined) || (query.page ?? query.pageSize) === undefined,
+      'cannot be combined with page or pageSize',
+    ),
+    ['cursor'],
   ),
-});
+);
 
 export type TaskSort = (typeof TASK_SORTS)[number];
 
@@ -59,8 +93,53 @@ export const Task = v.strictObject({
   description: v.pipe(v.nullable(v.string()), v.examples(['2 litres, semi-skimmed'])),
   completed: v.boolean(),
   userId: v.pipe(resourceId, v.description('the owner')),
+  version: v.pipe(
+    v.number(),
+    v.integer(),
+    v.minValue(1),
+    v.description('1 on create, one more on every change; the `ETag` is this number, quoted'),
+    v.examples([1]),
+  ),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
 
 export type Task = v.InferOutput<typeof Task>;
+
+export const CreateTaskHeaders = v.object({ 'idempotency-key': v.optional(idempotencyKey) });
+export const GetTaskHeaders = v.object({ 'if-none-match': v.optional(ifNoneMatch) });
+export const ChangeTaskHeaders = v.object({ 'if-match': v.optional(ifMatch) });
+
+export const TaskChangesQuery = v.strictObject({
+  since: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(2048, 'is not a cursor this API issued'),
+      v.description('`nextSince` of your last sync; absent: from the beginning (every live task)'),
+    ),
+  ),
+  limit: optionalInteger(1, 500, 'changes per answer at most (default 100)'),
+});
+
+export const TaskChange = v.variant('type', [
+  v.strictObject({ type: v.literal('upsert'), task: Task }),
+  v.strictObject({
+    type: v.literal('delete'),
+    id: resourceId,
+    deletedAt: timestamp,
+  }),
+]);
+
+export type TaskChange = v.InferOutput<typeof TaskChange>;
+
+export const TaskChanges = v.strictObject({
+  changes: v.pipe(v.array(TaskChange), v.description('oldest first; a task at most once, in its latest state')),
+  nextSince: v.pipe(v.string(), v.description('pass as `since` next time; opaque')),
+  hasMore: v.pipe(
+    v.boolean(),
+    v.description(
+      'true: call again with `nextSince` now (more changes, or changes still committing); ' +
+        'false: your copy is up to date as of this answer',
+    ),
+  ),
+});

@@ -1,6 +1,8 @@
-import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import type { Database, Transaction } from '#db/client.ts';
 import { tasks } from '#db/schema.ts';
 import type { AuthContext } from '#lib/auth/authenticate.ts';
+import { acceptedVersions, type EntityTags } from '#lib/http/conditional.ts';
 import { AppError, isForeignKeyViolation, notFound } from '#lib/http/errors.ts';
 import type { Pagination } from '#lib/http/validation.ts';
 import { database } from '#lib/infra/database.ts';
@@ -9,7 +11,8 @@ import type { Task, TaskSort } from '#lib/tasks/schemas.ts';
 
 /**
  * Task queries. Ownership is part of every statement's WHERE clause, so another user's task
- * is simply not found; admins see every task.
+ * is simply not found; admins see every task. A deleted task is a tombstone (deleted_at set)
+ * that only delta sync still reads: every statement here asks for live tasks.
  */
 
 type TaskRow = typeof tasks.$inferSelect;
@@ -22,18 +25,48 @@ export function toTask(row: TaskRow): Task {
     description: row.description,
     completed: row.completed,
     userId: row.userId,
+    version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
-/** The tasks this caller may touch by id: their own, or any for an admin. */
+const live = isNull(tasks.deletedAt);
+
+/** The live tasks this caller may touch by id: their own, or any for an admin. */
 const visibleTo = (viewer: AuthContext, id: string) =>
-  viewer.role === 'ADMIN' ? eq(tasks.id, id) : and(eq(tasks.id, id), eq(tasks.userId, viewer.userId));
+  viewer.role === 'ADMIN' ? and(eq(tasks.id, id), live) : and(eq(tasks.id, id), eq(tasks.userId, viewer.userId), live);
+
+/**
+ * What every change writes in its own statement: the next version, the changing transaction
+ * (delta sync, lib/tasks/changes.ts) and an updatedAt that always moves forward.
+ */
+export const changeStamp = () => ({
+  version: sql`${tasks.version} + 1`,
+  changeXid: sql`pg_current_xact_id()`,
+  updatedAt: sql`greatest(now(), ${tasks.updatedAt} + interval '1 microsecond')`,
+});
+
+/** If-Match as part of the WHERE clause: the check and the write are one atomic statement. */
+function versionMatches(ifMatch: EntityTags | undefined): SQL | undefined {
+  if (ifMatch === undefined) return undefined;
+  const versions = acceptedVersions(ifMatch);
+  if (versions === '*') return undefined;
+  return versions.length > 0 ? inArray(tasks.version, versions) : sql`false`;
+}
+
+/** After a conditional write changed nothing: 412 if the task is there (it changed), else 404. */
+async function missOf(viewer: AuthContext, id: string, ifMatch: EntityTags | undefined): Promise<never> {
+  if (ifMatch !== undefined) {
+    const [row] = await database().db.select({ id: tasks.id }).from(tasks).where(visibleTo(viewer, id));
+    if (row) throw new AppError('PRECONDITION_FAILED', 'The task has changed since you read it');
+  }
+  throw notFound('Task');
+}
 
 const SORT_COLUMNS = { createdAt: tasks.createdAt, updatedAt: tasks.updatedAt, title: tasks.title } as const;
 
-export interface TaskListFilter extends Pagination {
+export interface TaskListFilter {
   /** Whose tasks; undefined means everyone's (admin scope=all). */
   ownerId: string | undefined;
   completed?: boolean | undefined;
@@ -41,15 +74,25 @@ export interface TaskListFilter extends Pagination {
   sort: TaskSort;
 }
 
-/** The two statements of a list request: one page, and the total. Exposed so tests can EXPLAIN them. */
-export function taskListQueries(filter: TaskListFilter) {
-  const where = and(
+const sortOf = (sort: TaskSort) => ({
+  direction: sort.startsWith('-') ? desc : asc,
+  descending: sort.startsWith('-'),
+  column: SORT_COLUMNS[sort.replace('-', '') as keyof typeof SORT_COLUMNS],
+  name: sort.replace('-', '') as keyof typeof SORT_COLUMNS,
+});
+
+const filterOf = (filter: TaskListFilter) =>
+  and(
     filter.ownerId ? eq(tasks.userId, filter.ownerId) : undefined,
+    live,
     filter.completed === undefined ? undefined : eq(tasks.completed, filter.completed),
     filter.q ? sql`(${contains(tasks.title, filter.q)} or ${contains(tasks.description, filter.q)})` : undefined,
   );
-  const direction = filter.sort.startsWith('-') ? desc : asc;
-  const column = SORT_COLUMNS[filter.sort.replace('-', '') as keyof typeof SORT_COLUMNS];
+
+/** The two statements of a list request: one page, and the total. Exposed so tests can EXPLAIN them. */
+export function taskListQueries(filter: TaskListFilter & Pagination) {
+  const where = filterOf(filter);
+  const { direction, column } = sortOf(filter.sort);
   return {
     // The order always ends in id, so pages never repeat or skip a row.
     page: database()
@@ -63,11 +106,63 @@ export function taskListQueries(filter: TaskListFilter) {
   };
 }
 
-export async function listTasks(filter: TaskListFilter): Promise<{ items: Task[]; total: number }> {
+export async function listTasks(filter: TaskListFilter & Pagination): Promise<{ items: Task[]; total: number }> {
   const queries = taskListQueries(filter);
   const rows = await queries.page;
   const [counted] = await queries.total;
   return { items: rows.map(toTask), total: counted?.total ?? 0 };
+}
+
+/**
+ * Where a cursor page starts: the last row's sort key and id. Timestamps travel as whole
+ * microseconds since the epoch (text), as PostgreSQL holds them: a JS Date would round them
+ * to milliseconds and repeat or skip rows.
+ */
+export interface KeysetPosition {
+  key: string;
+  id: string;
+}
+
+const keyText = (name: keyof typeof SORT_COLUMNS) =>
+  name === 'title'
+    ? sql<string>`${tasks.title}`
+    : sql<string>`(extract(epoch from ${SORT_COLUMNS[name]}) * 1000000)::bigint::text`;
+
+const keyValue = (name: keyof typeof SORT_COLUMNS, key: string) =>
+  name === 'title' ? sql`${key}::text` : sql`(timestamptz 'epoch' + ${key}::bigint * interval '1 microsecond')`;
+
+/**
+ * One keyset page: rows after `after` in (sort key, id) order, one more than `limit` to know
+ * whether a next page exists. The row comparison is an index condition on (user, key, id), so
+ * a page costs `limit` index entries however deep it is. Exposed so tests can EXPLAIN it.
+ */
+export function taskKeysetQuery(filter: TaskListFilter, limit: number, after: KeysetPosition | undefined) {
+  const { direction, descending, column, name } = sortOf(filter.sort);
+  const position = after
+    ? descending
+      ? sql`(${column}, ${tasks.id}) < (${keyValue(name, after.key)}, ${after.id}::uuid)`
+      : sql`(${column}, ${tasks.id}) > (${keyValue(name, after.key)}, ${after.id}::uuid)`
+    : undefined;
+  return database()
+    .db.select({ task: tasks, key: keyText(name) })
+    .from(tasks)
+    .where(and(filterOf(filter), position))
+    .orderBy(direction(column), direction(tasks.id))
+    .limit(limit + 1);
+}
+
+export async function listTaskKeyset(
+  filter: TaskListFilter,
+  limit: number,
+  after: KeysetPosition | undefined,
+): Promise<{ items: Task[]; next: KeysetPosition | null }> {
+  const rows = await taskKeysetQuery(filter, limit, after);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => toTask(row.task)),
+    next: rows.length > limit && last ? { key: last.key, id: last.task.id } : null,
+  };
 }
 
 export async function getTask(viewer: AuthContext, id: string): Promise<Task> {
@@ -82,11 +177,18 @@ export interface NewTask {
   completed: boolean;
 }
 
-/** The foreign key keeps a task from outliving its user; a user deleted mid-request is a 401. */
-export async function createTask(userId: string, data: NewTask): Promise<Task> {
+/**
+ * The foreign key keeps a task from outliving its user; a user deleted mid-request is a 401.
+ * `executor` lets an idempotent create insert in the transaction that stores its answer.
+ */
+export async function createTask(
+  userId: string,
+  data: NewTask,
+  executor: Database | Transaction = database().db,
+): Promise<Task> {
   try {
-    const [row] = await database()
-      .db.insert(tasks)
+    const [row] = await executor
+      .insert(tasks)
       .values({ ...data, userId })
       .returning();
     if (!row) throw new Error('task insert returned no row');
@@ -99,18 +201,32 @@ export async function createTask(userId: string, data: NewTask): Promise<Task> {
 
 export type TaskChanges = Partial<NewTask>;
 
-/** One UPDATE of only the given columns: concurrent changes to other fields are never lost. */
-export async function updateTask(viewer: AuthContext, id: string, changes: TaskChanges): Promise<Task> {
+/**
+ * One UPDATE of only the given columns: concurrent changes to other fields are never lost. With
+ * If-Match the version check is in the same statement, so of concurrent writers holding one
+ * ETag exactly one wins (the others wait for its row lock, re-check, and find a new version).
+ */
+export async function updateTask(
+  viewer: AuthContext,
+  id: string,
+  changes: TaskChanges,
+  ifMatch?: EntityTags,
+): Promise<Task> {
   const [row] = await database()
     .db.update(tasks)
-    .set({ ...changes, updatedAt: sql`greatest(now(), ${tasks.updatedAt} + interval '1 microsecond')` })
-    .where(visibleTo(viewer, id))
+    .set({ ...changes, ...changeStamp() })
+    .where(and(visibleTo(viewer, id), versionMatches(ifMatch)))
     .returning();
-  if (!row) throw notFound('Task');
+  if (!row) return missOf(viewer, id, ifMatch);
   return toTask(row);
 }
 
-export async function deleteTask(viewer: AuthContext, id: string): Promise<void> {
-  const deleted = await database().db.delete(tasks).where(visibleTo(viewer, id)).returning({ id: tasks.id });
-  if (deleted.length === 0) throw notFound('Task');
+/** A soft delete: the row stays as a tombstone for delta sync until the clean-up purges it. */
+export async function deleteTask(viewer: AuthContext, id: string, ifMatch?: EntityTags): Promise<void> {
+  const deleted = await database()
+    .db.update(tasks)
+    .set({ deletedAt: sql`now()`, ...changeStamp() })
+    .where(and(visibleTo(viewer, id), versionMatches(ifMatch)))
+    .returning({ id: tasks.id });
+  if (deleted.length === 0) await missOf(viewer, id, ifMatch);
 }

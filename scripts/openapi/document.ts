@@ -3,11 +3,11 @@ import type * as v from 'valibot';
 import { Refreshed, Session, Tokens } from '#lib/auth/schemas.ts';
 import { Health } from '#lib/health/schemas.ts';
 import { type AnySchema, allowsUnverified, pathsOf, type RouteDeclaration } from '#lib/http/declaration.ts';
-import { ErrorDetail, ErrorEnvelope, errorEnvelopeFor, Meta, PageMeta } from '#lib/http/envelopes.ts';
+import { CursorPageMeta, ErrorDetail, ErrorEnvelope, errorEnvelopeFor, Meta, PageMeta } from '#lib/http/envelopes.ts';
 import { ERROR_STATUS, type ErrorCode } from '#lib/http/errors.ts';
 import { MAX_BODY_BYTES } from '#lib/http/middlewares/body-guard.ts';
 import { RATE_LIMIT_RULES, type RuleName } from '#lib/infra/config.ts';
-import { Task } from '#lib/tasks/schemas.ts';
+import { Task, TaskChange, TaskChanges } from '#lib/tasks/schemas.ts';
 import { SignedIn, User } from '#lib/users/schemas.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -23,6 +23,8 @@ type Json = Record<string, unknown>;
 const RESOURCES: Record<string, AnySchema> = {
   User,
   Task,
+  TaskChange,
+  TaskChanges,
   Tokens,
   Session,
   SignedIn,
@@ -30,6 +32,7 @@ const RESOURCES: Record<string, AnySchema> = {
   Health,
   Meta,
   PageMeta,
+  CursorPageMeta,
   ErrorDetail,
   Error: ErrorEnvelope,
 };
@@ -101,6 +104,15 @@ const HEADERS: Record<string, Json> = {
     schema: { type: 'string' },
   },
   'WWW-Authenticate': { description: 'Always `Bearer`.', required: true, schema: { const: 'Bearer' } },
+  ETag: {
+    description: 'The task\'s version, quoted (`"3"`): send it as `If-None-Match` or `If-Match`.',
+    required: true,
+    schema: { type: 'string', pattern: '^"[1-9][0-9]*"$' },
+  },
+  'Idempotent-Replayed': {
+    description: '`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.',
+    schema: { const: 'true' },
+  },
 };
 
 const RATE_LIMIT_HEADERS = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
@@ -119,6 +131,11 @@ const CODE_MEANINGS: Record<ErrorCode, string> = {
   ROUTE_NOT_FOUND: 'no such route',
   EMAIL_ALREADY_EXISTS: 'the email is taken (case-insensitive)',
   LAST_ADMIN: 'the change would leave no administrator',
+  IDEMPOTENCY_KEY_IN_USE: 'a request with this `Idempotency-Key` is still being processed; retry shortly',
+  SYNC_CURSOR_EXPIRED:
+    'the `since` cursor is older than the tombstone horizon (`TOMBSTONE_TTL`); sync again from scratch',
+  PRECONDITION_FAILED: '`If-Match` does not match the current `ETag`: the task changed since you read it',
+  IDEMPOTENCY_KEY_REUSED: 'this `Idempotency-Key` was used with a different request',
   PAYLOAD_TOO_LARGE: `the body is over ${MAX_BODY_BYTES / 1024} KiB`,
   UNSUPPORTED_MEDIA_TYPE: 'a body without `Content-Type: application/json`',
   RATE_LIMIT_EXCEEDED: 'a rate limit was hit; wait `Retry-After` seconds',
@@ -139,6 +156,10 @@ const EXAMPLE_MESSAGES: Record<ErrorCode, string> = {
   ROUTE_NOT_FOUND: 'No route for GET /api/v1/nope',
   EMAIL_ALREADY_EXISTS: 'An account with this email already exists',
   LAST_ADMIN: 'This would leave no administrator',
+  IDEMPOTENCY_KEY_IN_USE: 'A request with this Idempotency-Key is still being processed',
+  SYNC_CURSOR_EXPIRED: 'The sync cursor has expired; sync again from scratch',
+  PRECONDITION_FAILED: 'The task has changed since you read it',
+  IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was used with a different request',
   PAYLOAD_TOO_LARGE: `The request body must be at most ${MAX_BODY_BYTES} bytes`,
   UNSUPPORTED_MEDIA_TYPE: 'Content-Type must be application/json',
   RATE_LIMIT_EXCEEDED: 'Too many requests; retry after the number of seconds in Retry-After',
@@ -166,7 +187,7 @@ export function errorCodes(route: RouteDeclaration): ErrorCode[] {
   if (request.body) {
     for (const code of ['VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const) codes.add(code);
   }
-  if (request.query) codes.add('VALIDATION_ERROR');
+  if (request.query || request.headers) codes.add('VALIDATION_ERROR');
   if (request.params) codes.add('RESOURCE_NOT_FOUND');
   if (rateLimitsOf(route).length > 0) codes.add('RATE_LIMIT_EXCEEDED');
   for (const code of ['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE'] as const) codes.add(code);
@@ -230,6 +251,7 @@ function errorResponses(route: RouteDeclaration, responses: Record<string, Json>
 
 function successResponse(route: RouteDeclaration): Json {
   const { success } = route;
+  const limits = rateLimitsOf(route).length > 0 ? RATE_LIMIT_HEADERS : [];
   const content = success.schema
     ? { 'application/json': { schema: jsonSchema(success.schema) } }
     : success.media
@@ -241,10 +263,20 @@ function successResponse(route: RouteDeclaration): Json {
       headers: headers([
         'X-Request-Id',
         ...(success.location ? ['Location'] : []),
-        ...(rateLimitsOf(route).length > 0 ? RATE_LIMIT_HEADERS : []),
+        ...(success.etag ? ['ETag'] : []),
+        ...(success.replayable ? ['Idempotent-Replayed'] : []),
+        ...limits,
       ]),
       ...(content ? { content } : {}),
     },
+    ...(success.notModified
+      ? {
+          304: {
+            description: '`If-None-Match` holds the current `ETag`: the task is unchanged. No body.',
+            headers: headers(['X-Request-Id', 'ETag', ...limits]),
+          },
+        }
+      : {}),
   };
 }
 
@@ -264,12 +296,19 @@ function withNulRule<T>(schema: T): T {
   return (isPlainString ? { ...object, pattern: NO_NUL } : object) as T;
 }
 
+/** OpenAPI names request headers as clients write them (`If-Match`); the schemas use lower case. */
+const headerName = (name: string) =>
+  name
+    .split('-')
+    .map((word) => `${word[0]?.toUpperCase()}${word.slice(1)}`)
+    .join('-');
+
 /** Query and path schemas become one parameter per property; descriptions move up to the parameter. */
-function parameters(schema: AnySchema | undefined, location: 'query' | 'path'): Json[] {
+function parameters(schema: AnySchema | undefined, location: 'query' | 'path' | 'header'): Json[] {
   if (!schema) return [];
   const object = jsonSchema(schema) as { properties?: Record<string, Json>; required?: string[] };
   return Object.entries(object.properties ?? {}).map(([name, { description, ...property }]) => ({
-    name,
+    name: location === 'header' ? headerName(name) : name,
     in: location,
     required: location === 'path' || (object.required ?? []).includes(name),
     ...(location === 'path' ? { description: 'A value that is not a UUID is simply not found (404).' } : {}),
@@ -296,8 +335,14 @@ function operation(route: Operation, responses: Record<string, Json>): Json {
     summary: route.summary,
     description: `${access}${route.description ? `${route.description}\n\n` : ''}${rateLimitText(route)}`,
     security,
-    ...(request.params || request.query
-      ? { parameters: [...parameters(request.params, 'path'), ...parameters(request.query, 'query')] }
+    ...(request.params || request.query || request.headers
+      ? {
+          parameters: [
+            ...parameters(request.params, 'path'),
+            ...parameters(request.query, 'query'),
+            ...parameters(request.headers, 'header'),
+          ],
+        }
       : {}),
     ...(request.body
       ? {

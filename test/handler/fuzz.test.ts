@@ -224,6 +224,7 @@ interface Request {
   contentType?: string;
   query?: Record<string, string | string[]>;
   id?: string;
+  headers?: Record<string, string>;
 }
 
 function send(route: RouteName, request: Request): Promise<Reply> {
@@ -235,7 +236,7 @@ function send(route: RouteName, request: Request): Promise<Reply> {
   return invoke(spec.handler, {
     method: spec.method,
     resource: spec.resource,
-    headers,
+    headers: { ...headers, ...request.headers },
     body: request.body,
     query: request.query,
     pathParameters: request.id === undefined ? undefined : { id: request.id },
@@ -385,6 +386,112 @@ describe('fuzzed query strings', () => {
         expectAnswer(await send('usersList', { query: params, token: f.admin.accessToken }), [200, 400]);
       }),
       settings(150),
+    );
+  });
+});
+
+/** A real cursor with one character changed, cut short, or as it is. */
+const mutatedCursor = (cursor: string) =>
+  fc.oneof(
+    fc.constant(cursor),
+    fc
+      .tuple(fc.nat(cursor.length - 1), codeUnit)
+      .map(([at, unit]) => `${cursor.slice(0, at)}${unit}${cursor.slice(at + 1)}`),
+    fc.nat(cursor.length - 1).map((at) => cursor.slice(0, at)),
+  );
+
+/** Entity-tag headers: plausible lists, versions, weak tags and anything else. */
+const entityTags = fc.oneof(
+  fc.constantFrom('*', '"1"', 'W/"1"', '"2"', '"1", "2"', '"0"', '"-1"', '"01"', '"99999999999"', '""', 'W/""'),
+  fc.integer({ min: -3, max: 5 }).map((n) => `"${n}"`),
+  text,
+);
+
+describe('fuzzed sync and retry parameters', () => {
+  it('GET /tasks with limit and cursor answers 200 or 400', async () => {
+    const issued = (await send('tasksList', { query: { limit: '1' }, token: f.user.accessToken })).body.meta.nextCursor;
+    const query = queries({
+      limit: digits,
+      cursor: fc.oneof(mutatedCursor(issued ?? 'x.y'), text),
+      sort: fc.constantFrom(...TASK_SORTS),
+      completed: fc.constantFrom('true', 'false'),
+    });
+    await fc.assert(
+      fc.asyncProperty(query, async (params) => {
+        expectAnswer(await send('tasksList', { query: params, token: f.user.accessToken }), [200, 400]);
+      }),
+      settings(100),
+    );
+  });
+
+  it('GET /tasks/changes answers 200, 400 or 410', async () => {
+    const issued = (await send('tasksChanges', { token: f.user.accessToken })).body.data.nextSince as string;
+    const query = queries({ since: fc.oneof(mutatedCursor(issued), text), limit: digits });
+    await fc.assert(
+      fc.asyncProperty(query, async (params) => {
+        expectAnswer(await send('tasksChanges', { query: params, token: f.user.accessToken }), [200, 400, 410]);
+      }),
+      settings(100),
+    );
+  });
+
+  it('POST /tasks answers 201, 400, 409 or 422 to any Idempotency-Key', async () => {
+    const key = fc.oneof(fc.constantFrom('fuzz-key-1', 'fuzz-key-2'), fc.stringMatching(/^[!-~]{1,300}$/), text);
+    const title = fc.constantFrom('One', 'Two');
+    await fc.assert(
+      fc.asyncProperty(key, title, async (idempotencyKey, taskTitle) => {
+        const reply = await send('tasksCreate', {
+          token: f.user.accessToken,
+          contentType: 'application/json',
+          body: JSON.stringify({ title: taskTitle }),
+          headers: { 'Idempotency-Key': idempotencyKey },
+        });
+        expectAnswer(reply, [201, 400, 409, 422]);
+      }),
+      settings(80),
+    );
+  });
+
+  it('GET /tasks/{id} answers 200, 304, 400 or 404 to any If-None-Match', async () => {
+    const id = fc.oneof(fc.constant(f.userTask), fc.constant(f.otherTask), fc.uuid());
+    await fc.assert(
+      fc.asyncProperty(id, entityTags, async (taskId, tags) => {
+        const reply = await send('tasksGet', {
+          id: taskId,
+          token: f.user.accessToken,
+          headers: { 'If-None-Match': tags },
+        });
+        expectAnswer(reply, [200, 304, 400, 404]);
+        if (reply.status === 304) expect(reply.raw).toBe('');
+      }),
+      settings(80),
+    );
+  });
+
+  it('PATCH and DELETE /tasks/{id} answer 200, 204, 400, 404 or 412 to any If-Match', async () => {
+    const task = (
+      await send('tasksCreate', {
+        token: f.user.accessToken,
+        contentType: 'application/json',
+        body: JSON.stringify({ title: 'Conditional' }),
+      })
+    ).body.data.id as string;
+    const id = fc.oneof({ weight: 4, arbitrary: fc.constant(task) }, fc.constant(f.otherTask));
+    await fc.assert(
+      fc.asyncProperty(id, entityTags, fc.boolean(), async (taskId, tags, remove) => {
+        const headers = { 'If-Match': tags };
+        const reply = remove
+          ? await send('tasksDelete', { id: taskId, token: f.user.accessToken, headers })
+          : await send('tasksUpdate', {
+              id: taskId,
+              token: f.user.accessToken,
+              headers,
+              contentType: 'application/json',
+              body: JSON.stringify({ completed: true }),
+            });
+        expectAnswer(reply, remove ? [204, 400, 404, 412] : [200, 400, 404, 412]);
+      }),
+      settings(80),
     );
   });
 });

@@ -14,8 +14,11 @@ import { database } from '#lib/infra/database.ts';
 const { sql } = database();
 
 import type { ErrorCode } from '#lib/http/errors.ts';
+import { encodeSyncCursor } from '#lib/tasks/changes.ts';
 import { handler as login } from '../../functions/auth-login.ts';
+import { handler as tasksChanges } from '../../functions/tasks-changes.ts';
 import { handler as createTask } from '../../functions/tasks-create.ts';
+import { handler as listTasks } from '../../functions/tasks-list.ts';
 import { bearer, PASSWORD, type Registered, registerUser, uniqueEmail } from '../helpers/auth.ts';
 import { TEST_ENV } from '../helpers/env.ts';
 import { databaseState, expectErrorEnvelope, ROUTES, type RouteName, routeSpec } from '../helpers/hostile.ts';
@@ -46,7 +49,16 @@ interface Fixtures {
   expiredRefreshToken: string;
   /** An account deleted before the corpus runs, with its still-signed tokens. */
   deleted: Registered;
+  /** A cursor page's nextCursor of `user`, and one of `other`. */
+  cursor: string;
+  otherCursor: string;
+  /** A delta-sync nextSince of `user`, and one of `other`. */
+  since: string;
+  otherSince: string;
 }
+
+/** The Idempotency-Key `user` created its task with. */
+const HOSTILE_KEY = 'hostile-corpus-key';
 
 type Lazy<T> = T | ((f: Fixtures) => T | Promise<T>);
 type Json = Record<string, unknown> | unknown[] | string | number | boolean | null;
@@ -709,7 +721,14 @@ const tasksQueryCases: Case[] = [
       ['userId', 'abc'],
       ['userId', SQLI],
       ['scope', 'ALL'],
-      ['limit', '10'],
+      ['limit', '0'],
+      ['limit', '101'],
+      ['limit', 'ten'],
+      ['limit', ''],
+      ['cursor', ''],
+      ['cursor', 'garbage'],
+      ['cursor', 'a.b'],
+      ['cursor', 'x'.repeat(3000)],
       ['offset', '0'],
       ['constructor', 'x'],
     ] as const
@@ -738,6 +757,133 @@ const tasksQueryCases: Case[] = [
     auth: asAdmin,
     query: (f) => ({ userId: f.other.id, scope: 'all' }),
     ...INVALID,
+  },
+];
+
+/** A real cursor page's nextCursor for `account`, so a case can replay it where it does not belong. */
+async function cursorOf(account: Registered, query: Record<string, string> = {}): Promise<string> {
+  const reply = await invoke(listTasks, { headers: bearer(account.accessToken), query: { limit: '1', ...query } });
+  return reply.body.meta.nextCursor;
+}
+
+async function sinceOf(account: Registered): Promise<string> {
+  const reply = await invoke(tasksChanges, { headers: bearer(account.accessToken) });
+  return reply.body.data.nextSince;
+}
+
+const tamper = (cursor: string) => {
+  const [payload = '', signature = ''] = cursor.split('.');
+  const value = JSON.parse(Buffer.from(payload, 'base64url').toString());
+  return `${Buffer.from(JSON.stringify({ ...value, i: randomUUID() })).toString('base64url')}.${signature}`;
+};
+
+const syncCases: Case[] = [
+  { route: 'tasksList', what: 'cursor with page', query: (f) => ({ page: '1', cursor: f.cursor }), ...INVALID },
+  { route: 'tasksList', what: 'limit with pageSize', query: { limit: '5', pageSize: '5' }, ...INVALID },
+  { route: 'tasksList', what: 'a tampered cursor', query: (f) => ({ cursor: tamper(f.cursor) }), ...INVALID },
+  { route: 'tasksList', what: "another user's cursor", query: (f) => ({ cursor: f.otherCursor }), ...INVALID },
+  {
+    route: 'tasksList',
+    what: 'a cursor of another sort',
+    query: (f) => ({ cursor: f.cursor, sort: 'title' }),
+    ...INVALID,
+  },
+  { route: 'tasksList', what: 'cursor given twice', query: (f) => ({ cursor: [f.cursor, f.cursor] }), ...INVALID },
+  { route: 'tasksChanges', what: 'since=""', query: { since: '' }, ...INVALID },
+  { route: 'tasksChanges', what: 'since=garbage', query: { since: 'garbage' }, ...INVALID },
+  { route: 'tasksChanges', what: 'a tampered since', query: (f) => ({ since: tamper(f.since) }), ...INVALID },
+  { route: 'tasksChanges', what: "another user's since", query: (f) => ({ since: f.otherSince }), ...INVALID },
+  { route: 'tasksChanges', what: 'a list cursor as since', query: (f) => ({ since: f.cursor }), ...INVALID },
+  { route: 'tasksChanges', what: 'limit=0', query: { limit: '0' }, ...INVALID },
+  { route: 'tasksChanges', what: 'limit=501', query: { limit: '501' }, ...INVALID },
+  { route: 'tasksChanges', what: 'an unknown parameter', query: { after: '1' }, ...INVALID },
+  {
+    route: 'tasksChanges',
+    what: 'a since older than TOMBSTONE_TTL',
+    query: (f) => ({
+      since: encodeSyncCursor(f.user.id, {
+        xid: '1',
+        id: '00000000-0000-0000-0000-000000000000',
+        at: Date.now() - 400 * 86_400_000,
+      }),
+    }),
+    status: 410,
+    code: 'SYNC_CURSOR_EXPIRED',
+  },
+  { route: 'tasksChanges', what: 'no token', auth: null, ...REQUIRED },
+  { route: 'tasksCreate', what: 'an empty Idempotency-Key', headers: { 'Idempotency-Key': '' }, ...INVALID },
+  {
+    route: 'tasksCreate',
+    what: 'a 256-character Idempotency-Key',
+    headers: { 'Idempotency-Key': 'k'.repeat(256) },
+    ...INVALID,
+  },
+  { route: 'tasksCreate', what: 'a non-ASCII Idempotency-Key', headers: { 'Idempotency-Key': 'cl\u00e9' }, ...INVALID },
+  { route: 'tasksCreate', what: 'an Idempotency-Key with a space', headers: { 'Idempotency-Key': 'a b' }, ...INVALID },
+  {
+    route: 'tasksCreate',
+    what: 'an Idempotency-Key with a NUL',
+    headers: { 'Idempotency-Key': `a${NUL}b` },
+    ...INVALID,
+  },
+  {
+    route: 'tasksCreate',
+    what: 'a used Idempotency-Key with another body',
+    headers: { 'Idempotency-Key': HOSTILE_KEY },
+    status: 422,
+    code: 'IDEMPOTENCY_KEY_REUSED',
+  },
+  {
+    route: 'tasksCreate',
+    what: 'a good Idempotency-Key on a bad body',
+    headers: { 'Idempotency-Key': randomUUID() },
+    body: { title: '' },
+    ...INVALID,
+  },
+  {
+    route: 'tasksUpdate',
+    what: 'a stale If-Match',
+    headers: { 'If-Match': '"99"' },
+    status: 412,
+    code: 'PRECONDITION_FAILED',
+  },
+  {
+    route: 'tasksUpdate',
+    what: 'a weak If-Match',
+    headers: { 'If-Match': 'W/"1"' },
+    status: 412,
+    code: 'PRECONDITION_FAILED',
+  },
+  { route: 'tasksUpdate', what: 'an unquoted If-Match', headers: { 'If-Match': '1' }, ...INVALID },
+  { route: 'tasksUpdate', what: 'an If-Match with SQL', headers: { 'If-Match': SQLI }, ...INVALID },
+  {
+    route: 'tasksDelete',
+    what: 'a stale If-Match',
+    headers: { 'If-Match': '"2"' },
+    status: 412,
+    code: 'PRECONDITION_FAILED',
+  },
+  { route: 'tasksDelete', what: 'an empty If-Match', headers: { 'If-Match': '' }, ...INVALID },
+  {
+    route: 'tasksDelete',
+    what: "a matching If-Match on another user's task",
+    id: (f) => f.otherTask,
+    headers: { 'If-Match': '"1"' },
+    ...NOT_FOUND,
+  },
+  { route: 'tasksGet', what: 'a malformed If-None-Match', headers: { 'If-None-Match': '"1' }, ...INVALID },
+  {
+    route: 'tasksGet',
+    what: 'an If-None-Match of 2,000 characters',
+    headers: { 'If-None-Match': `"${'1'.repeat(2000)}"` },
+    ...INVALID,
+  },
+  {
+    route: 'tasksGet',
+    what: "If-None-Match: * on another user's task",
+    id: (f) => f.otherTask,
+    headers: { 'If-None-Match': '*' },
+    ...NOT_FOUND,
   },
 ];
 
@@ -979,6 +1125,7 @@ const cases: Case[] = [
   ...userBodyCases,
   ...idCases,
   ...tasksQueryCases,
+  ...syncCases,
   ...usersQueryCases,
   ...authCases,
   ...eventCases,
@@ -1024,10 +1171,10 @@ async function signIn(account: Registered) {
   return reply.body.data.tokens as { accessToken: string; refreshToken: string };
 }
 
-async function newTask(account: Registered) {
+async function newTask(account: Registered, key?: string) {
   const reply = await invoke(createTask, {
     method: 'POST',
-    headers: bearer(account.accessToken),
+    headers: { ...bearer(account.accessToken), ...(key ? { 'Idempotency-Key': key } : {}) },
     body: { title: 'Mine' },
   });
   if (reply.status !== 201) throw new Error(`task creation failed: ${reply.raw}`);
@@ -1044,7 +1191,7 @@ beforeAll(async () => {
   await sql`update users set role = 'ADMIN' where id = ${admin.id}`;
   await sql`delete from users where id = ${deleted.id}`;
   const [userTask, otherTask, spare, revoked, stale] = await Promise.all([
-    newTask(user),
+    newTask(user, HOSTILE_KEY),
     newTask(other),
     signIn(user),
     signIn(user),
@@ -1063,7 +1210,19 @@ beforeAll(async () => {
     revoked,
     expiredRefreshToken: stale.refreshToken,
     deleted,
+    cursor: '',
+    otherCursor: '',
+    since: '',
+    otherSince: '',
   };
+  // A second task each, so the first cursor page has a next one.
+  await Promise.all([newTask(user), newTask(other)]);
+  [f.cursor, f.otherCursor, f.since, f.otherSince] = await Promise.all([
+    cursorOf(user),
+    cursorOf(other),
+    sinceOf(user),
+    sinceOf(other),
+  ]);
   before = await databaseState();
 });
 
@@ -1083,6 +1242,6 @@ describe('hostile input', () => {
 
   it('leaves every table but rate_limits as it found it', async () => {
     expect(await databaseState()).toEqual(before);
-    expect(before).toMatchObject({ users: 3, tasks: 2 });
+    expect(before).toMatchObject({ users: 3, tasks: 4, idempotency_keys: 1 });
   });
 });

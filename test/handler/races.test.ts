@@ -89,7 +89,8 @@ describe('races', () => {
     );
 
     expect(replies.map((r) => r.status).sort()).toEqual([204, ...Array(9).fill(404)]);
-    const [row] = await sql`select count(*)::int as n from tasks where id = ${task?.id}`;
-    expect(row?.n).toBe(0);
+    // The delete leaves one tombstone for delta sync, deleted once (version 2).
+    const rows = await sql`select version, deleted_at is not null as tombstone from tasks where id = ${task?.id}`;
+    expect(rows).toEqual([{ version: 2, tombstone: true }]);
   });
 });

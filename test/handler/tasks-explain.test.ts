@@ -1,35 +1,43 @@
-import { describe, expect, it } from 'vitest';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { database } from '#lib/infra/database.ts';
 
 const { sql } = database();
 
-import { taskListQueries } from '#lib/tasks/tasks.ts';
-import { registerUser } from '../helpers/auth.ts';
+import { changesQuery } from '#lib/tasks/changes.ts';
+import { TASK_SORTS } from '#lib/tasks/schemas.ts';
+import { taskKeysetQuery, taskListQueries } from '#lib/tasks/tasks.ts';
+import { type Registered, registerUser } from '../helpers/auth.ts';
+
+const planOf = async (query: { toSQL: () => { sql: string; params: unknown[] } }) => {
+  const { sql: text, params } = query.toSQL();
+  const rows = await sql.unsafe(`explain ${text}`, params as never[]);
+  return rows.map((row) => row['QUERY PLAN']).join('\n');
+};
 
 async function plansOfDefaultList(userId: string): Promise<string[]> {
   const queries = taskListQueries({ ownerId: userId, page: 1, pageSize: 20, sort: '-createdAt' });
-  const plans: string[] = [];
-  for (const query of [queries.page, queries.total]) {
-    const { sql: text, params } = query.toSQL();
-    const rows = await sql.unsafe(`explain ${text}`, params as never[]);
-    plans.push(rows.map((row) => row['QUERY PLAN']).join('\n'));
-  }
-  return plans;
+  return [await planOf(queries.page), await planOf(queries.total)];
 }
 
-describe('the default task list query', () => {
-  // The heavy user owns a sixth of the table: typical of a shared table, where a scan of
-  // everything would be the wrong plan.
-  it('uses an index, not a sequential scan, for a user with 10,000 tasks', async () => {
-    const heavy = await registerUser();
-    const others = await Promise.all(Array.from({ length: 25 }, () => registerUser()));
-    await sql`insert into tasks (user_id, title, created_at)
-      select ${heavy.id}, 'Task ' || i, now() - (i || ' seconds')::interval from generate_series(1, 10000) as i`;
-    for (const other of others) {
-      await sql`insert into tasks (user_id, title) select ${other.id}, 'Other ' || i from generate_series(1, 2000) as i`;
-    }
-    await sql`vacuum analyze tasks`;
+let heavy: Registered;
 
+// The heavy user owns a sixth of the table: typical of a shared table, where a scan of
+// everything would be the wrong plan. Some of their tasks are tombstones.
+beforeAll(async () => {
+  heavy = await registerUser();
+  const others = await Promise.all(Array.from({ length: 25 }, () => registerUser()));
+  await sql`insert into tasks (user_id, title, created_at, deleted_at)
+    select ${heavy.id}, 'Task ' || i, now() - (i || ' seconds')::interval, case when i % 10 = 0 then now() end
+    from generate_series(1, 10000) as i`;
+  for (const other of others) {
+    await sql`insert into tasks (user_id, title) select ${other.id}, 'Other ' || i from generate_series(1, 2000) as i`;
+  }
+  await sql`vacuum analyze tasks`;
+}, 120_000);
+
+describe('the default task list query', () => {
+  it('uses an index, not a sequential scan, for a user with 10,000 tasks', async () => {
     const plans = await plansOfDefaultList(heavy.id);
 
     expect(plans).toHaveLength(2);
@@ -37,5 +45,39 @@ describe('the default task list query', () => {
       expect(plan).not.toMatch(/Seq Scan on tasks/);
       expect(plan).toMatch(/Index (Only )?Scan/);
     }
+  });
+});
+
+describe('cursor pages', () => {
+  it.each(TASK_SORTS)('read a page by %s from its index, the position an index condition', async (sort) => {
+    const key = sort.includes('title') ? 'Task 5000' : String(Date.now() * 1000 - 5_000_000_000);
+    const query = taskKeysetQuery({ ownerId: heavy.id, sort }, 20, {
+      key,
+      id: '7f000000-0000-4000-8000-000000000000',
+    });
+
+    const plan = await planOf(query);
+
+    const index = {
+      createdAt: 'tasks_user_created_idx',
+      updatedAt: 'tasks_user_updated_idx',
+      title: 'tasks_user_title_idx',
+    }[sort.replace('-', '') as 'createdAt' | 'updatedAt' | 'title'];
+    expect(plan).not.toMatch(/Seq Scan|Sort/);
+    expect(plan).toMatch(new RegExp(`Index Scan (Backward )?using ${index}`));
+    expect(plan).toMatch(/Index Cond: .*ROW\(/);
+  });
+});
+
+describe('delta sync', () => {
+  it('reads one user\u2019s changes from the (user, change_xid, id) index', async () => {
+    const query = new PgDialect().sqlToQuery(
+      changesQuery(heavy.id, { xid: '0', id: '00000000-0000-0000-0000-000000000000' }, 100, false),
+    );
+    const rows = await sql.unsafe(`explain ${query.sql}`, query.params as never[]);
+    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+
+    expect(plan).not.toMatch(/Seq Scan on tasks/);
+    expect(plan).toMatch(/Index (Only )?Scan using tasks_user_change_idx/);
   });
 });

@@ -46,6 +46,7 @@ describe('task life cycle', () => {
       description: 'Quarterly',
       completed: false,
       userId: user.id,
+      version: 1,
       createdAt: expect.any(String),
       updatedAt: task.createdAt,
     });
@@ -55,7 +56,7 @@ describe('task life cycle', () => {
 
     const updated = await patch(user, task.id, { completed: true, description: null });
     expect(updated.status).toBe(200);
-    expect(updated.body.data).toMatchObject({ title: 'Write report', completed: true, description: null });
+    expect(updated.body.data).toMatchObject({ title: 'Write report', completed: true, description: null, version: 2 });
     expect(updated.body.data.createdAt).toBe(task.createdAt);
     expect(Date.parse(updated.body.data.updatedAt)).toBeGreaterThan(Date.parse(task.updatedAt));
 

@@ -92,7 +92,9 @@ export async function databaseState(): Promise<Record<string, string | number>> 
       (select count(*)::int from refresh_tokens) as refresh_tokens,
       (select md5(coalesce(string_agg(t::text, ',' order by t::text), '')) from refresh_tokens t) as refresh_tokens_md5,
       (select count(*)::int from tasks) as tasks,
-      (select md5(coalesce(string_agg(t::text, ',' order by t::text), '')) from tasks t) as tasks_md5`;
+      (select md5(coalesce(string_agg(t::text, ',' order by t::text), '')) from tasks t) as tasks_md5,
+      (select count(*)::int from idempotency_keys) as idempotency_keys,
+      (select md5(coalesce(string_agg(t::text, ',' order by t::text), '')) from idempotency_keys t) as idempotency_keys_md5`;
   if (!row) throw new Error('no database state');
   return { ...row };
 }

@@ -5,8 +5,9 @@ import type { RouteMiddleware, RouteRequest } from './types.ts';
 /** What browsers may send and read, for every route (and the gateway's own answers, serverless.yml). */
 export const CORS_HEADERS = {
   methods: 'GET,POST,PATCH,DELETE,OPTIONS',
-  headers: 'Authorization,Content-Type,X-Api-Key',
-  exposeHeaders: 'Location,Retry-After,RateLimit-Limit,RateLimit-Remaining,RateLimit-Reset,X-Request-Id',
+  headers: 'Authorization,Content-Type,X-Api-Key,Idempotency-Key,If-Match,If-None-Match',
+  exposeHeaders:
+    'Location,ETag,Idempotent-Replayed,Retry-After,RateLimit-Limit,RateLimit-Remaining,RateLimit-Reset,X-Request-Id',
   maxAge: 600,
 };
 

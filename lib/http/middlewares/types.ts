@@ -9,9 +9,10 @@ export interface RouteState {
   meter: RateLimitMeter;
   /** Set by the authentication step on routes that need a caller. */
   auth?: AuthContext;
-  /** Set by the validation step: the parsed path parameters, query and body. */
+  /** Set by the validation step: the parsed path parameters, query, headers and body. */
   params?: unknown;
   query?: unknown;
+  headers?: unknown;
   body?: unknown;
 }
 

@@ -22,12 +22,13 @@ function jsonObject(body: unknown): object {
   throw validationError([{ path: 'body', message: 'must be a JSON object' }]);
 }
 
-/** The route's path parameters, query and body, parsed by its schemas into the route state. */
-export const validation = ({ params, query, body }: RouteDeclaration): RouteMiddleware => ({
+/** The route's path parameters, query, headers and body, parsed by its schemas into the route state. */
+export const validation = ({ params, query, headers, body }: RouteDeclaration): RouteMiddleware => ({
   before: function validateInput(request) {
     const { event, context } = request;
     if (params) context.route.params = parsePath(params, event.pathParameters ?? {});
     if (query) context.route.query = parseInput(query, singleValuedQuery(event), 'query');
+    if (headers) context.route.headers = parseInput(headers, { ...event.headers }, 'headers');
     if (body) context.route.body = parseInput(body, jsonObject(event.body as unknown), 'body');
   },
 });

@@ -1,5 +1,6 @@
 import { declareRoute } from '#lib/http/declaration.ts';
 import { idPath } from '#lib/http/validation.ts';
+import { ChangeTaskHeaders } from '#lib/tasks/schemas.ts';
 
 export const declaration = declareRoute({
   method: 'DELETE',
@@ -8,8 +9,12 @@ export const declaration = declareRoute({
   operationId: 'deleteTask',
   tag: 'Tasks',
   summary: 'Delete a task',
-  description: 'Admins can delete any task.',
+  description:
+    'Admins can delete any task. With `If-Match: <the ETag you read>` it happens only if nobody changed the ' +
+    'task since (else 412). The task then answers 404 everywhere; delta sync reports it as a delete.',
   auth: 'user',
   params: idPath,
+  headers: ChangeTaskHeaders,
   success: { status: 204, description: 'The task is gone.' },
+  errors: ['PRECONDITION_FAILED'],
 });
