@@ -728,7 +728,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_ERROR" | "INVALID_ONE_TIME_TOKEN" | "AUTHENTICATION_REQUIRED" | "INVALID_CREDENTIALS" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INSUFFICIENT_PERMISSIONS" | "EMAIL_NOT_VERIFIED" | "RESOURCE_NOT_FOUND" | "ROUTE_NOT_FOUND" | "EMAIL_ALREADY_EXISTS" | "LAST_ADMIN" | "IDEMPOTENCY_KEY_IN_USE" | "SYNC_CURSOR_EXPIRED" | "PRECONDITION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+                code: "VALIDATION_ERROR" | "INVALID_ONE_TIME_TOKEN" | "AUTHENTICATION_REQUIRED" | "INVALID_CREDENTIALS" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INSUFFICIENT_PERMISSIONS" | "EMAIL_NOT_VERIFIED" | "RESOURCE_NOT_FOUND" | "ROUTE_NOT_FOUND" | "EMAIL_ALREADY_EXISTS" | "LAST_ADMIN" | "TASK_LIMIT_REACHED" | "IDEMPOTENCY_KEY_IN_USE" | "SYNC_CURSOR_EXPIRED" | "PRECONDITION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
                 /** @description for people; 5xx messages are generic */
                 message: string;
                 /** @description one entry per problem, for VALIDATION_ERROR */
@@ -941,30 +941,6 @@ export interface components {
                     error: {
                         /** @enum {string} */
                         code: "EMAIL_NOT_VERIFIED";
-                        /** @description for people; 5xx messages are generic */
-                        message: string;
-                        /** @description one entry per problem, for VALIDATION_ERROR */
-                        details?: components["schemas"]["ErrorDetail"][];
-                        /** @description equals the X-Request-Id response header */
-                        requestId: string;
-                    };
-                };
-            };
-        };
-        /** @description `IDEMPOTENCY_KEY_IN_USE`: a request with this `Idempotency-Key` is still being processed; retry shortly */
-        IdempotencyKeyInUse: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": {
-                    error: {
-                        /** @enum {string} */
-                        code: "IDEMPOTENCY_KEY_IN_USE";
                         /** @description for people; 5xx messages are generic */
                         message: string;
                         /** @description one entry per problem, for VALIDATION_ERROR */
@@ -1234,6 +1210,30 @@ export interface components {
                     error: {
                         /** @enum {string} */
                         code: "SYNC_CURSOR_EXPIRED";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `TASK_LIMIT_REACHED`: the caller already owns `MAX_TASKS_PER_USER` tasks; `IDEMPOTENCY_KEY_IN_USE`: a request with this `Idempotency-Key` is still being processed; retry shortly */
+        TaskLimitReachedOrIdempotencyKeyInUse: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "TASK_LIMIT_REACHED" | "IDEMPOTENCY_KEY_IN_USE";
                         /** @description for people; 5xx messages are generic */
                         message: string;
                         /** @description one entry per problem, for VALIDATION_ERROR */
@@ -2099,7 +2099,7 @@ export interface operations {
             400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
             403: components["responses"]["EmailNotVerified"];
-            409: components["responses"]["IdempotencyKeyInUse"];
+            409: components["responses"]["TaskLimitReachedOrIdempotencyKeyInUse"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];

@@ -5,6 +5,7 @@ import type { AuthContext } from '#lib/auth/authenticate.ts';
 import { acceptedVersions, type EntityTags } from '#lib/http/conditional.ts';
 import { AppError, isForeignKeyViolation, notFound } from '#lib/http/errors.ts';
 import type { Pagination } from '#lib/http/validation.ts';
+import { config } from '#lib/infra/config.ts';
 import { database } from '#lib/infra/database.ts';
 import { contains, pageOffset } from '#lib/infra/query.ts';
 import type { Task, TaskSort } from '#lib/tasks/schemas.ts';
@@ -181,11 +182,26 @@ export interface NewTask {
  * The foreign key keeps a task from outliving its user; a user deleted mid-request is a 401.
  * `executor` lets an idempotent create insert in the transaction that stores its answer.
  */
+/**
+ * Creates a task unless its owner already has MAX_TASKS_PER_USER live ones (409
+ * `TASK_LIMIT_REACHED`). The owner's row is locked first, so concurrent creates of one user
+ * count one after another and cannot overshoot the bound; tombstones do not count (they are
+ * bounded by the API rate and TOMBSTONE_TTL).
+ */
 export async function createTask(
   userId: string,
   data: NewTask,
   executor: Database | Transaction = database().db,
 ): Promise<Task> {
+  if (executor === database().db) return database().db.transaction((tx) => createTask(userId, data, tx));
+  const [owner] = await executor.execute<{ owned: number }>(sql`
+    select (select count(*) from ${tasks} where ${tasks.userId} = ${userId} and ${live})::int as owned
+    from users where id = ${userId} for no key update`);
+  if (!owner) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
+  const max = config().MAX_TASKS_PER_USER;
+  if (owner.owned >= max) {
+    throw new AppError('TASK_LIMIT_REACHED', `An account can hold at most ${max} tasks; delete some first`);
+  }
   try {
     const [row] = await executor
       .insert(tasks)

@@ -131,6 +131,7 @@ const CODE_MEANINGS: Record<ErrorCode, string> = {
   ROUTE_NOT_FOUND: 'no such route',
   EMAIL_ALREADY_EXISTS: 'the email is taken (case-insensitive)',
   LAST_ADMIN: 'the change would leave no administrator',
+  TASK_LIMIT_REACHED: 'the caller already owns `MAX_TASKS_PER_USER` tasks',
   IDEMPOTENCY_KEY_IN_USE: 'a request with this `Idempotency-Key` is still being processed; retry shortly',
   SYNC_CURSOR_EXPIRED:
     'the `since` cursor is older than the tombstone horizon (`TOMBSTONE_TTL`); sync again from scratch',
@@ -156,6 +157,7 @@ const EXAMPLE_MESSAGES: Record<ErrorCode, string> = {
   ROUTE_NOT_FOUND: 'No route for GET /api/v1/nope',
   EMAIL_ALREADY_EXISTS: 'An account with this email already exists',
   LAST_ADMIN: 'This would leave no administrator',
+  TASK_LIMIT_REACHED: 'An account can hold at most 10000 tasks; delete some first',
   IDEMPOTENCY_KEY_IN_USE: 'A request with this Idempotency-Key is still being processed',
   SYNC_CURSOR_EXPIRED: 'The sync cursor has expired; sync again from scratch',
   PRECONDITION_FAILED: 'The task has changed since you read it',

@@ -24,5 +24,5 @@ export const declaration = declareRoute({
     etag: true,
     replayable: true,
   },
-  errors: ['IDEMPOTENCY_KEY_IN_USE', 'IDEMPOTENCY_KEY_REUSED'],
+  errors: ['TASK_LIMIT_REACHED', 'IDEMPOTENCY_KEY_IN_USE', 'IDEMPOTENCY_KEY_REUSED'],
 });
