@@ -2018,7 +2018,7 @@ export interface operations {
                 /** @description `meta.nextCursor` of the previous page, with the same filters and sort */
                 cursor?: string;
                 completed?: boolean;
-                /** @description text in the title or description, any case */
+                /** @description text in the title or description, any case; at least 2 characters (served by an index) */
                 q?: string;
                 /** @description a leading `-` sorts descending */
                 sort?: "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "title" | "-title";

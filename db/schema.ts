@@ -107,6 +107,12 @@ export const tasks = pgTable(
     index('tasks_user_change_idx').on(t.userId, t.changeXid, t.id),
     // The clean-up finds expired tombstones without a scan.
     index('tasks_deleted_at_idx').on(t.deletedAt).where(sql`${t.deletedAt} is not null`),
+    // `?q=` (ILIKE '%q%' on title or description) is served by trigram indexes, not a scan of the
+    // user's tasks (api.md, Abuse limits); the migration creates the pg_trgm extension first.
+    index('tasks_title_trgm_idx').using('gin', sql`${t.title} gin_trgm_ops`).where(sql`${t.deletedAt} is null`),
+    index('tasks_description_trgm_idx')
+      .using('gin', sql`${t.description} gin_trgm_ops`)
+      .where(sql`${t.deletedAt} is null`),
   ],
 );
 

@@ -113,7 +113,10 @@ export function changesQuery(userId: string, after: { xid: string; id: string },
            ${epochMs(sql`t.created_at`)} as created_ms, ${epochMs(sql`t.updated_at`)} as updated_ms,
            ${epochMs(sql`t.deleted_at`)} as deleted_ms,
            t.change_xid::text as change_xid, h.xmin::text as horizon, h.now_ms,
-           exists (select 1 from tasks p where p.user_id = ${userId}::uuid and p.change_xid >= h.xmin) as pending
+           -- The user's newest change, read from the end of the (user, change_xid, id) index: an
+           -- EXISTS here let the planner pick a sequential scan when it misjudged the xid range.
+           coalesce((select p.change_xid from tasks p where p.user_id = ${userId}::uuid
+                     order by p.change_xid desc limit 1) >= h.xmin, false) as pending
     from horizon h
     left join lateral (
       select * from tasks c

@@ -55,7 +55,10 @@ export const ListTasksQuery = v.pipe(
     cursor: v.optional(cursor),
     completed: v.optional(booleanParam),
     q: v.optional(
-      v.pipe(text({ min: 1, max: 200, trim: true }), v.description('text in the title or description, any case')),
+      v.pipe(
+        text({ min: 2, max: 200, trim: true }),
+        v.description('text in the title or description, any case; at least 2 characters (served by an index)'),
+      ),
     ),
     sort: v.optional(
       v.pipe(

@@ -81,3 +81,20 @@ describe('delta sync', () => {
     expect(plan).toMatch(/Index (Only )?Scan using tasks_user_change_idx/);
   });
 });
+
+describe('the search query', () => {
+  it.each(['zzzz', 'task 50'])(
+    'serves q=%s from the trigram indexes, not a scan of the user\u2019s tasks',
+    async (q) => {
+      const queries = taskListQueries({ ownerId: heavy.id, page: 1, pageSize: 20, sort: '-createdAt', q });
+
+      const plans = [await planOf(queries.page), await planOf(queries.total)];
+
+      for (const plan of plans) {
+        expect(plan).not.toMatch(/Seq Scan on tasks/);
+        expect(plan).toMatch(/Bitmap Index Scan on tasks_title_trgm_idx/);
+        expect(plan).toMatch(/Bitmap Index Scan on tasks_description_trgm_idx/);
+      }
+    },
+  );
+});

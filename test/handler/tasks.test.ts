@@ -96,7 +96,8 @@ describe('task life cycle', () => {
 
     expect((await get(user, task.id)).body.data.title).toBe(title);
     expect((await list(user, { q: "'); DROP" })).body.meta.total).toBe(1);
-    expect((await list(user, { q: '%' })).body.data.map((t: { id: string }) => t.id)).toEqual([task.id]);
+    expect((await list(user, { q: '%_' })).body.data.map((t: { id: string }) => t.id)).toEqual([task.id]);
+    expect((await list(user, { q: '%' })).status).toBe(400);
   });
 
   it('accepts a title of 200 code points and rejects 201', async () => {
