@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { EmbeddedPostgresError, randomSecret, startEmbeddedPostgres } from '../../scripts/local-db.ts';
 import { freePort } from '../../scripts/ports.ts';
 import { TEST_ENV } from '../helpers/env.ts';
+import { startSmtpServer } from '../helpers/smtp.ts';
 
 /** `npm start` refuses bad configuration with one line naming the variable, before serving. */
 function start(env: Record<string, string>) {
@@ -67,9 +68,12 @@ async function answers(url: string, init?: RequestInit): Promise<{ status: numbe
   }
 }
 
-describe('npm start with HOST=0.0.0.0', () => {
-  it('serves the API on every address, the Lambda invoke endpoint on loopback only', { timeout: 120_000 }, async () => {
+describe('npm start with HOST=0.0.0.0 and SMTP_URL', () => {
+  it('serves the API on every address, the Lambda invoke endpoint on loopback only, and starts no mail catcher', {
+    timeout: 120_000,
+  }, async () => {
     const port = await freePort();
+    const smtp = await startSmtpServer();
     const child = spawn(process.execPath, ['scripts/start.ts'], {
       env: {
         PATH: process.env.PATH,
@@ -77,6 +81,7 @@ describe('npm start with HOST=0.0.0.0', () => {
         ...TEST_ENV,
         HOST: '0.0.0.0',
         PORT: String(port),
+        SMTP_URL: smtp.url,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -94,6 +99,7 @@ describe('npm start with HOST=0.0.0.0', () => {
         setTimeout(() => resolve(false), 90_000).unref();
       });
       expect(ready, output).toBe(true);
+      expect(output).not.toContain('Mail inbox');
       const lambdaPort = /\[http for lambda\] listening on http:\/\/[^:]+:(\d+)/.exec(output)?.[1];
       expect(lambdaPort, output).toBeDefined();
       const address = otherAddress();
@@ -112,6 +118,7 @@ describe('npm start with HOST=0.0.0.0', () => {
     } finally {
       child.kill('SIGTERM');
       await exited;
+      await smtp.stop();
     }
   });
 });
