@@ -12,6 +12,8 @@ export interface MailCatcher {
   smtpUrl: string;
   inboxUrl: string;
   stop: () => Promise<void>;
+  /** Deletes the inbox's folder at once: the last resort of a process that is exiting. */
+  discard: () => void;
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -44,9 +46,13 @@ export async function startMailCatcher(ports: { smtp: number; web: number }): Pr
       smtpUrl: `smtp://${LOOPBACK}:${smtp.port}`,
       inboxUrl: `http://${LOOPBACK}:${web.port}`,
       stop: async () => {
-        await catcher.stop();
-        remove();
+        try {
+          await catcher.stop();
+        } finally {
+          remove();
+        }
       },
+      discard: remove,
     };
   } catch (error) {
     await catcher.stop().catch(() => {});

@@ -69,7 +69,7 @@ async function shutdown(code: number): Promise<void> {
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
     server.kill('SIGKILL');
   }
-  await catcher?.stop().catch(() => {});
+  await catcher?.stop().catch((error: Error) => process.stderr.write(`mail catcher: ${error.message}\n`));
   await database?.stop().catch(() => {});
   process.exit(code);
 }
@@ -80,8 +80,11 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.removeAllListeners(signal);
   process.on(signal, () => void shutdown(0));
 }
-// Last resort: never leave the server running without us.
-process.on('exit', () => server?.kill('SIGKILL'));
+// Last resort: never leave the server running, nor the inbox's folder, without us.
+process.on('exit', () => {
+  server?.kill('SIGKILL');
+  catcher?.discard();
+});
 
 if (!process.env.DATABASE_URL) {
   // Below Linux's ephemeral range (32768-60999): a busy machine's outgoing connections can hold
