@@ -36,11 +36,43 @@ describe('npm start with bad configuration', () => {
       { ADMIN_EMAIL: 'not an email', ADMIN_PASSWORD: 'a long enough passphrase' },
       'Invalid configuration: ADMIN_EMAIL must be a valid email address',
     ],
+    [
+      { MAIL_CATCHER_PORT: '80000' },
+      'Invalid configuration: MAIL_CATCHER_PORT must be a port number (0: any free port)',
+    ],
+    [
+      { MAIL_SENDER_INTERVAL: 'often' },
+      'Invalid configuration: MAIL_SENDER_INTERVAL must be a duration such as 10s or 1m',
+    ],
+    [
+      { SES_IDENTITY_ARN: 'example.com' },
+      'Invalid configuration: SES_IDENTITY_ARN must be an SES identity ARN such as arn:aws:ses:eu-west-1:123456789012:identity/example.com',
+    ],
   ])('stops with one line for %o', (env, message) => {
     const { code, stderr } = start({ JWT_SECRET: 'x'.repeat(40), ...env });
 
     expect(code).toBe(1);
     expect(stderr.split('\n')).toEqual([message]);
+  });
+});
+
+describe('npm start when the mail catcher cannot start', () => {
+  it('stops with one line saying why and what to set', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const taken = createServer().listen(port, '127.0.0.1');
+    await new Promise((resolve) => taken.once('listening', resolve));
+    try {
+      const { code, stderr } = start({ JWT_SECRET: 'x'.repeat(40), MAIL_CATCHER_SMTP_PORT: String(port) });
+
+      expect(code).toBe(1);
+      expect(stderr.split('\n')).toEqual([
+        expect.stringMatching(
+          /^Could not start the local mail catcher \(set MAIL_CATCHER_SMTP_PORT and MAIL_CATCHER_PORT, or SMTP_URL\): .*EADDRINUSE/,
+        ),
+      ]);
+    } finally {
+      taken.close();
+    }
   });
 });
 
