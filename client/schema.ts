@@ -16,7 +16,7 @@ export interface paths {
          * Log in
          * @description Starts a session. An unknown email and a wrong password get the same answer, in about the same time.
          *
-         *     Rate limits: `RATE_LIMIT_LOGIN` (default `10/15m`, per client IP), `RATE_LIMIT_LOGIN_FAILURES` (default `5/15m`, per email, failed attempts only).
+         *     Rate limits: `RATE_LIMIT_LOGIN` (default `10/15m`, per client IP), `RATE_LIMIT_LOGIN_FAILURES` (default `5/15m`, per email and client network (IPv4 address, IPv6 /64), failed attempts only), `RATE_LIMIT_LOGIN_FAILURES_EMAIL` (default `50/1h`, per email from all networks, failed attempts only).
          */
         post: operations["login"];
         delete?: never;
@@ -313,14 +313,20 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete my account
+         * @description Deletes the account with its tasks and sessions; every token of it stops working at once. Needs the current password (401 `INVALID_CREDENTIALS` when wrong; wrong ones count as failed logins of the account, so past `RATE_LIMIT_LOGIN_FAILURES` the answer is 429 even with the right one). The last admin cannot delete itself (409 `LAST_ADMIN`).
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token), `RATE_LIMIT_LOGIN_FAILURES` (default `5/15m`, per email and client network (IPv4 address, IPv6 /64), failed attempts only), `RATE_LIMIT_LOGIN_FAILURES_EMAIL` (default `50/1h`, per email from all networks, failed attempts only).
+         */
+        delete: operations["deleteMe"];
         options?: never;
         head?: never;
         /**
          * Change my email or password
-         * @description Needs the current password (401 `INVALID_CREDENTIALS` when wrong). A new password ends every other session of the account.
+         * @description Needs the current password (401 `INVALID_CREDENTIALS` when wrong; wrong ones count as failed logins of the account, so past `RATE_LIMIT_LOGIN_FAILURES` the answer is 429 even with the right one). A new password takes effect at once and ends every other session. A new email does not: the answer shows it as `pendingEmail`, a confirmation link goes to it (none when another account has it, with the same answer) and a notice to the current address; `POST /auth/email/confirm` with the link's token makes it the email. Sending the current email again cancels a pending change.
          *
-         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token), `RATE_LIMIT_LOGIN_FAILURES` (default `5/15m`, per email and client network (IPv4 address, IPv6 /64), failed attempts only), `RATE_LIMIT_LOGIN_FAILURES_EMAIL` (default `50/1h`, per email from all networks, failed attempts only).
          */
         patch: operations["updateMe"];
         trace?: never;
@@ -723,7 +729,7 @@ export interface components {
             /** @enum {string} */
             role: "USER" | "ADMIN";
         };
-        /** @description at least one of email and password; a new password ends every other session */
+        /** @description at least one of email and password; a new password ends every other session, a new email waits for its confirmation */
         UpdateMeRequest: {
             /**
              * Format: email
@@ -736,6 +742,14 @@ export interface components {
              * @example correct horse battery staple
              */
             password?: string;
+            /**
+             * @description proves it is you
+             * @example correct horse battery staple
+             */
+            currentPassword: string;
+        };
+        /** @description the current password, counted like a login attempt when wrong */
+        DeleteMeRequest: {
             /**
              * @description proves it is you
              * @example correct horse battery staple
@@ -847,8 +861,8 @@ export interface components {
                 };
             };
         };
-        /** @description `INSUFFICIENT_PERMISSIONS`: the role cannot do this */
-        InsufficientPermissions: {
+        /** @description `EMAIL_NOT_VERIFIED`: email verification is required and the caller has not confirmed the address yet */
+        EmailNotVerified: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -860,7 +874,31 @@ export interface components {
                 "application/json": {
                     error: {
                         /** @enum {string} */
-                        code: "INSUFFICIENT_PERMISSIONS";
+                        code: "EMAIL_NOT_VERIFIED";
+                        /** @description for people; 5xx messages are generic */
+                        message: string;
+                        /** @description one entry per problem, for VALIDATION_ERROR */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /** @description equals the X-Request-Id response header */
+                        requestId: string;
+                    };
+                };
+            };
+        };
+        /** @description `INSUFFICIENT_PERMISSIONS`: the role cannot do this; `EMAIL_NOT_VERIFIED`: email verification is required and the caller has not confirmed the address yet */
+        InsufficientPermissionsOrEmailNotVerified: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /** @enum {string} */
+                        code: "INSUFFICIENT_PERMISSIONS" | "EMAIL_NOT_VERIFIED";
                         /** @description for people; 5xx messages are generic */
                         message: string;
                         /** @description one entry per problem, for VALIDATION_ERROR */
@@ -1567,7 +1605,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
-            403: components["responses"]["InsufficientPermissions"];
+            403: components["responses"]["InsufficientPermissionsOrEmailNotVerified"];
             429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1602,7 +1640,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
-            403: components["responses"]["InsufficientPermissions"];
+            403: components["responses"]["InsufficientPermissionsOrEmailNotVerified"];
             404: components["responses"]["ResourceNotFound"];
             429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
@@ -1633,7 +1671,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
-            403: components["responses"]["InsufficientPermissions"];
+            403: components["responses"]["InsufficientPermissionsOrEmailNotVerified"];
             404: components["responses"]["ResourceNotFound"];
             409: components["responses"]["LastAdmin"];
             429: components["responses"]["RateLimitExceeded"];
@@ -1675,7 +1713,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
-            403: components["responses"]["InsufficientPermissions"];
+            403: components["responses"]["InsufficientPermissionsOrEmailNotVerified"];
             404: components["responses"]["ResourceNotFound"];
             409: components["responses"]["LastAdmin"];
             413: components["responses"]["PayloadTooLarge"];
@@ -1716,6 +1754,40 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    deleteMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteMeRequest"];
+            };
+        };
+        responses: {
+            /** @description The account is gone. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["AuthenticationRequiredOrInvalidCredentialsOrTokenExpiredOrTokenInvalid"];
+            409: components["responses"]["LastAdmin"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     updateMe: {
         parameters: {
             query?: never;
@@ -1747,7 +1819,6 @@ export interface operations {
             };
             400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrInvalidCredentialsOrTokenExpiredOrTokenInvalid"];
-            409: components["responses"]["EmailAlreadyExists"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimitExceeded"];
@@ -1794,7 +1865,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
-            403: components["responses"]["InsufficientPermissions"];
+            403: components["responses"]["InsufficientPermissionsOrEmailNotVerified"];
             429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1832,6 +1903,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            403: components["responses"]["EmailNotVerified"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimitExceeded"];
@@ -1868,6 +1940,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            403: components["responses"]["EmailNotVerified"];
             404: components["responses"]["ResourceNotFound"];
             429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
@@ -1898,6 +1971,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            403: components["responses"]["EmailNotVerified"];
             404: components["responses"]["ResourceNotFound"];
             429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
@@ -1938,6 +2012,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            403: components["responses"]["EmailNotVerified"];
             404: components["responses"]["ResourceNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];

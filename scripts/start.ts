@@ -141,6 +141,12 @@ if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) {
   const { closeDatabase } = await import('#lib/infra/database.ts');
   const outcome = await ensureAdmin(process.env.ADMIN_EMAIL, process.env.ADMIN_PASSWORD);
   await closeDatabase();
+  if (outcome === 'refused') {
+    await database?.stop();
+    fail(
+      `ADMIN_EMAIL ${process.env.ADMIN_EMAIL} belongs to an existing account whose password is not ADMIN_PASSWORD: not promoted`,
+    );
+  }
   process.stdout.write(`Admin ${process.env.ADMIN_EMAIL}: ${outcome}\n`);
 }
 

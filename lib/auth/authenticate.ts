@@ -13,6 +13,8 @@ export interface AuthContext {
   /** Read from the database on every request, so a demotion takes effect at once. */
   role: Role;
   sessionId: string;
+  /** Whether the account's email is confirmed, for `EMAIL_VERIFICATION=required`. */
+  emailVerified: boolean;
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
@@ -41,7 +43,7 @@ export async function authenticate(
 ): Promise<AuthContext> {
   const claims = await verifyAccessToken(bearerToken(event));
   const [row] = await database()
-    .db.select({ role: users.role })
+    .db.select({ role: users.role, emailVerifiedAt: users.emailVerifiedAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
@@ -56,5 +58,10 @@ export async function authenticate(
   if (level === 'admin' && row.role !== 'ADMIN') {
     throw new AppError('INSUFFICIENT_PERMISSIONS', 'This route is for administrators');
   }
-  return { userId: claims.userId, role: row.role, sessionId: claims.sessionId };
+  return {
+    userId: claims.userId,
+    role: row.role,
+    sessionId: claims.sessionId,
+    emailVerified: row.emailVerifiedAt !== null,
+  };
 }

@@ -20,6 +20,14 @@ export const ONE_TIME_TOKEN_TTL: Record<OneTimeTokenKind, number> = {
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** Ends the user's unused tokens of `kind` (marked used, so the clean-up removes them). */
+export async function endOneTimeTokens(tx: Transaction, userId: string, kind: OneTimeTokenKind): Promise<void> {
+  await tx
+    .update(oneTimeTokens)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(oneTimeTokens.userId, userId), eq(oneTimeTokens.kind, kind), isNull(oneTimeTokens.usedAt)));
+}
+
 /** Issues a token in `tx` (so it exists only if the change that mails it commits). */
 export async function issueOneTimeToken(
   tx: Transaction,
@@ -27,10 +35,7 @@ export async function issueOneTimeToken(
   kind: OneTimeTokenKind,
   newEmail?: string,
 ): Promise<string> {
-  await tx
-    .update(oneTimeTokens)
-    .set({ usedAt: sql`now()` })
-    .where(and(eq(oneTimeTokens.userId, userId), eq(oneTimeTokens.kind, kind), isNull(oneTimeTokens.usedAt)));
+  await endOneTimeTokens(tx, userId, kind);
   const token = randomBytes(32).toString('base64url');
   await tx.insert(oneTimeTokens).values({
     tokenHash: hash(token),

@@ -17,7 +17,7 @@ export type AnySchema = v.GenericSchema<unknown, unknown>;
 export type AuthLevel = 'none' | 'user' | 'admin';
 
 /** The rules a route can declare; login failures are counted by the login itself. */
-export type RouteRateLimit = Exclude<RuleName, 'loginFailures'> | 'none';
+export type RouteRateLimit = Exclude<RuleName, 'loginFailures' | 'loginFailuresEmail'> | 'none';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -84,6 +84,14 @@ export interface PipelineRoute {
 
 /** Keeps the literal types of a declaration, which `route()` checks its handler against. */
 export const declareRoute = <const D extends RouteDeclaration>(declaration: D): D => declaration;
+
+/**
+ * With `EMAIL_VERIFICATION=required`, the bearer routes an unverified caller may still use
+ * (api.md, Account lifecycle): `/auth/*` (to confirm, resend, sign out) and the account itself
+ * (to read it, fix a mistyped address, or delete it). Every other bearer route answers 403.
+ */
+export const allowsUnverified = (declaration: Pick<RouteDeclaration, 'path'>) =>
+  declaration.path.startsWith('/api/v1/auth/') || declaration.path === '/api/v1/users/me';
 
 /** Every method and path a declaration serves. */
 export const pathsOf = (declaration: RouteDeclaration) => [

@@ -7,7 +7,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as v from 'valibot';
 import type { AuthContext } from '#lib/auth/authenticate.ts';
-import type { AnySchema, PipelineRoute, RouteDeclaration } from '#lib/http/declaration.ts';
+import { type AnySchema, allowsUnverified, type PipelineRoute, type RouteDeclaration } from '#lib/http/declaration.ts';
 import { authentication } from '#lib/http/middlewares/authentication.ts';
 import { bodyGuard } from '#lib/http/middlewares/body-guard.ts';
 import { configuration } from '#lib/http/middlewares/configuration.ts';
@@ -101,7 +101,15 @@ export function route<const D extends RouteDeclaration | PipelineRoute>(
           httpJsonBodyParser({ disableContentTypeCheck: true }) as RouteMiddleware,
         ]
       : []),
-    ...(declared.auth !== 'none' ? [authentication(declared.auth, perUser)] : []),
+    ...(declared.auth !== 'none'
+      ? [
+          authentication(
+            declared.auth,
+            perUser,
+            declared.path !== undefined && !allowsUnverified({ path: declared.path }),
+          ),
+        ]
+      : []),
     validation(declared as RouteDeclaration),
   ];
   const pipeline = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RouteContext, RouteInternal>()

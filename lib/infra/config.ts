@@ -22,7 +22,16 @@ export interface RateRule {
 export const RATE_LIMIT_RULES = {
   api: { variable: 'RATE_LIMIT_API', fallback: '100/1m', per: 'user, or client IP without a valid token' },
   login: { variable: 'RATE_LIMIT_LOGIN', fallback: '10/15m', per: 'client IP' },
-  loginFailures: { variable: 'RATE_LIMIT_LOGIN_FAILURES', fallback: '5/15m', per: 'email, failed attempts only' },
+  loginFailures: {
+    variable: 'RATE_LIMIT_LOGIN_FAILURES',
+    fallback: '5/15m',
+    per: 'email and client network (IPv4 address, IPv6 /64), failed attempts only',
+  },
+  loginFailuresEmail: {
+    variable: 'RATE_LIMIT_LOGIN_FAILURES_EMAIL',
+    fallback: '50/1h',
+    per: 'email from all networks, failed attempts only',
+  },
   passwordForgot: { variable: 'RATE_LIMIT_PASSWORD_FORGOT', fallback: '5/1h', per: 'client IP' },
   register: { variable: 'RATE_LIMIT_REGISTER', fallback: '5/1h', per: 'client IP' },
   refresh: { variable: 'RATE_LIMIT_REFRESH', fallback: '30/15m', per: 'client IP' },

@@ -18,7 +18,14 @@ import { log } from '#lib/infra/log.ts';
  */
 
 /** Rules guarding authentication: when their counter cannot be written they fail closed. */
-const AUTH_RULES: ReadonlySet<RuleName> = new Set(['login', 'loginFailures', 'passwordForgot', 'register', 'refresh']);
+const AUTH_RULES: ReadonlySet<RuleName> = new Set([
+  'login',
+  'loginFailures',
+  'loginFailuresEmail',
+  'passwordForgot',
+  'register',
+  'refresh',
+]);
 
 export interface LimitState {
   rule: RuleName;

@@ -1,14 +1,14 @@
-import { and, count, eq, gt, sql } from 'drizzle-orm';
+import { and, count, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
-import { emailOutbox, rateLimits, users } from '#db/schema.ts';
-import { consumeOneTimeToken, issueOneTimeToken } from '#lib/auth/one-time-tokens.ts';
+import { emailOutbox, users } from '#db/schema.ts';
+import { clearLoginFailures } from '#lib/auth/login-failures.ts';
+import { consumeOneTimeToken, endOneTimeTokens, issueOneTimeToken } from '#lib/auth/one-time-tokens.ts';
 import { hashPassword } from '#lib/auth/passwords.ts';
 import type { Tokens } from '#lib/auth/schemas.ts';
 import { type ClientInfo, revokeAllSessions, startSession } from '#lib/auth/sessions.ts';
 import { AppError, isUniqueViolation } from '#lib/http/errors.ts';
 import { normaliseEmail } from '#lib/http/validation.ts';
 import { database } from '#lib/infra/database.ts';
-import { emailSubject } from '#lib/infra/rate-limit.ts';
 import { deliverEmails, enqueueEmail } from '#lib/mail/outbox.ts';
 import type { User } from '#lib/users/schemas.ts';
 import { toUser } from '#lib/users/users.ts';
@@ -37,6 +37,31 @@ export async function resendVerification(userId: string): Promise<void> {
     return queueVerification(tx, row);
   });
   if (id) await deliverEmails([id]);
+}
+
+/**
+ * PATCH /users/me with a new email, in `tx` (which has set `pendingEmail`): a confirmation link
+ * to the new address, unless another account has it, and a notice to the current one either
+ * way. The caller's answer is the same in both cases, so it cannot probe which emails exist;
+ * a new request ends the links of earlier ones. Returns the outbox ids to deliver.
+ */
+export async function queueEmailChange(
+  tx: Transaction,
+  user: { id: string; email: string },
+  newEmail: string,
+): Promise<string[]> {
+  const [taken] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(sql`lower(${users.email})`, newEmail), ne(users.id, user.id)));
+  const ids = [await enqueueEmail(tx, { recipient: user.email, template: 'email_change_notice' })];
+  if (taken) {
+    await endOneTimeTokens(tx, user.id, 'change_email');
+    return ids;
+  }
+  const token = await issueOneTimeToken(tx, user.id, 'change_email', newEmail);
+  ids.push(await enqueueEmail(tx, { recipient: newEmail, template: 'confirm_email_change', payload: { token } }));
+  return ids;
 }
 
 const emailTaken = () => new AppError('EMAIL_ALREADY_EXISTS', 'An account with this email already exists');
@@ -101,11 +126,6 @@ export async function forgotPassword(email: string): Promise<void> {
     const token = await issueOneTimeToken(tx, row.id, 'reset_password');
     await enqueueEmail(tx, { recipient: row.email, template: 'reset_password', payload: { token } });
   });
-}
-
-/** Deletes the failed-login counters of an email: the way back from a lockout. */
-export async function clearLoginFailures(executor: Transaction, email: string): Promise<void> {
-  await executor.delete(rateLimits).where(sql`${rateLimits.key} like ${`loginFailures%:${emailSubject(email)}%`}`);
 }
 
 /**

@@ -2,6 +2,8 @@ import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
 import { users } from '#db/schema.ts';
 import type { AuthContext } from '#lib/auth/authenticate.ts';
+import { releaseLoginFailureSlots, takeLoginFailureSlots } from '#lib/auth/login-failures.ts';
+import { endOneTimeTokens } from '#lib/auth/one-time-tokens.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '#lib/auth/passwords.ts';
 import type { Tokens } from '#lib/auth/schemas.ts';
 import { type ClientInfo, revokeAllSessions, startSession } from '#lib/auth/sessions.ts';
@@ -9,9 +11,9 @@ import { AppError, isUniqueViolation, notFound } from '#lib/http/errors.ts';
 import { normaliseEmail, type Pagination } from '#lib/http/validation.ts';
 import { database } from '#lib/infra/database.ts';
 import { contains, pageOffset } from '#lib/infra/query.ts';
-import { emailSubject, type RateLimitMeter, release } from '#lib/infra/rate-limit.ts';
+import type { RateLimitMeter } from '#lib/infra/rate-limit.ts';
 import { deliverEmails } from '#lib/mail/outbox.ts';
-import { queueVerification } from '#lib/users/lifecycle.ts';
+import { queueEmailChange, queueVerification } from '#lib/users/lifecycle.ts';
 import type { Role, User } from '#lib/users/schemas.ts';
 
 export type UserRow = typeof users.$inferSelect;
@@ -65,7 +67,7 @@ export async function register(
 /**
  * Checks credentials and starts a session. An unknown email and a wrong password give the
  * same error after the same amount of hashing work, and count alike against the email's
- * failure limit (recorded in `meter` for the response headers).
+ * failure limits (recorded in `meter` for the response headers).
  */
 export async function login(
   email: string,
@@ -73,33 +75,57 @@ export async function login(
   client: ClientInfo,
   meter: RateLimitMeter,
 ): Promise<{ user: User; tokens: Tokens }> {
-  // Every attempt first takes a failure slot, given back only on success: concurrent guesses
-  // cannot overrun the limit, and once it trips even the right password waits for the window.
-  // Keyed by the email whether or not an account has it, so the 429 tells nothing either.
-  const failure = await meter.enforce('loginFailures', emailSubject(email));
+  const slots = await takeLoginFailureSlots(meter, email, client.ip);
   const [row] = await database().db.select().from(users).where(byEmail(email));
   const valid = row ? await verifyPassword(row.passwordHash, password) : await verifyAgainstDummy(password);
   if (!row || !valid) throw new AppError('INVALID_CREDENTIALS', 'Invalid email or password');
-  if (failure) meter.record(await release(failure));
+  await releaseLoginFailureSlots(meter, slots);
   const tokens = await database().db.transaction((tx) => startSession(tx, row, client));
   return { user: toUser(row), tokens };
 }
 
 /**
- * Makes sure an admin with this email exists (start-up, idempotent). An existing account is
- * promoted; its password is left alone so a restart never silently resets credentials.
+ * The caller's account, proven by its current password. A wrong one counts as a failed login
+ * of that account (api.md, Users): a stolen access token is no password oracle.
  */
-export async function ensureAdmin(email: string, password: string): Promise<'created' | 'promoted' | 'unchanged'> {
-  const [existing] = await database().db.select({ id: users.id, role: users.role }).from(users).where(byEmail(email));
+async function provenAccount(caller: AuthContext, currentPassword: string, ip: string, meter: RateLimitMeter) {
+  const [row] = await database().db.select().from(users).where(eq(users.id, caller.userId));
+  if (!row) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
+  const slots = await takeLoginFailureSlots(meter, row.email, ip);
+  if (!(await verifyPassword(row.passwordHash, currentPassword))) {
+    throw new AppError('INVALID_CREDENTIALS', 'The current password is not correct');
+  }
+  await releaseLoginFailureSlots(meter, slots);
+  return row;
+}
+
+/**
+ * Makes sure an admin with this email exists (start-up, idempotent). An existing account is
+ * promoted only when `password` is its password: whoever registered the address first must not
+ * become admin because an operator later named it. Its password is never changed, so a restart
+ * never silently resets credentials. The operator chose the address: it counts as verified.
+ */
+export async function ensureAdmin(
+  email: string,
+  password: string,
+): Promise<'created' | 'promoted' | 'unchanged' | 'refused'> {
+  const [existing] = await database()
+    .db.select({ id: users.id, role: users.role, passwordHash: users.passwordHash })
+    .from(users)
+    .where(byEmail(email));
   if (existing) {
+    if (!(await verifyPassword(existing.passwordHash, password))) return 'refused';
     if (existing.role === 'ADMIN') return 'unchanged';
-    await database().db.update(users).set({ role: 'ADMIN', updatedAt: sql`now()` }).where(eq(users.id, existing.id));
+    await database()
+      .db.update(users)
+      .set({ role: 'ADMIN', emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, updatedAt: sql`now()` })
+      .where(eq(users.id, existing.id));
     return 'promoted';
   }
   const passwordHash = await hashPassword(password);
   await database()
     .db.insert(users)
-    .values({ email: normaliseEmail(email), passwordHash, role: 'ADMIN' })
+    .values({ email: normaliseEmail(email), passwordHash, role: 'ADMIN', emailVerifiedAt: sql`now()` })
     .onConflictDoNothing();
   return 'created';
 }
@@ -117,31 +143,57 @@ export interface ProfileChanges {
 }
 
 /**
- * PATCH /users/me: email and password changes need the current password. A new password ends
- * every other session of the user, in the same transaction as the change.
+ * PATCH /users/me, proven by the current password. A new password takes effect at once and ends
+ * every other session, in the same transaction. A new email waits as `pendingEmail` until its
+ * link is confirmed (lib/users/lifecycle.ts); asking for the current email again cancels a
+ * pending change.
  */
-export async function updateProfile(caller: AuthContext, changes: ProfileChanges): Promise<User> {
-  const [row] = await database().db.select().from(users).where(eq(users.id, caller.userId));
-  if (!row) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
-  if (!(await verifyPassword(row.passwordHash, changes.currentPassword))) {
-    throw new AppError('INVALID_CREDENTIALS', 'The current password is not correct');
-  }
+export async function updateProfile(
+  caller: AuthContext,
+  changes: ProfileChanges,
+  ip: string,
+  meter: RateLimitMeter,
+): Promise<User> {
+  const account = await provenAccount(caller, changes.currentPassword, ip, meter);
   const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);
-  try {
-    return await database().db.transaction(async (tx) => {
-      const [updated] = await tx
-        .update(users)
-        .set({ email: changes.email, passwordHash, updatedAt: sql`now()` })
-        .where(eq(users.id, caller.userId))
-        .returning();
-      if (!updated) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
-      if (passwordHash) await revokeAllSessions(tx, caller.userId, 'password_change', caller.sessionId);
-      return toUser(updated);
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw emailTaken();
-    throw error;
-  }
+  const email = changes.email === undefined ? undefined : normaliseEmail(changes.email);
+  const changed = await database().db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(users)
+      .set({
+        passwordHash,
+        pendingEmail: email === undefined ? undefined : email === account.email ? null : email,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(users.id, caller.userId))
+      .returning();
+    if (!updated) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
+    if (passwordHash) await revokeAllSessions(tx, caller.userId, 'password_change', caller.sessionId);
+    let outbox: string[] = [];
+    if (email === account.email) await endOneTimeTokens(tx, caller.userId, 'change_email');
+    else if (email !== undefined) outbox = await queueEmailChange(tx, updated, email);
+    return { user: toUser(updated), outbox };
+  });
+  await deliverEmails(changed.outbox);
+  return changed.user;
+}
+
+/**
+ * DELETE /users/me, proven by the current password (app stores require in-app deletion). Tasks,
+ * sessions and tokens go with the user (ON DELETE CASCADE); the last admin cannot leave.
+ */
+export async function deleteOwnAccount(
+  caller: AuthContext,
+  currentPassword: string,
+  ip: string,
+  meter: RateLimitMeter,
+): Promise<void> {
+  await provenAccount(caller, currentPassword, ip, meter);
+  await database().db.transaction(async (tx) => {
+    await assertNotLastAdmin(tx, caller.userId);
+    const deleted = await tx.delete(users).where(eq(users.id, caller.userId)).returning({ id: users.id });
+    if (deleted.length === 0) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
+  });
 }
 
 export interface UserListFilter extends Pagination {

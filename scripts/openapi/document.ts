@@ -2,7 +2,7 @@ import { type ConversionConfig, type JsonSchema, toJsonSchema, toJsonSchemaDefs 
 import type * as v from 'valibot';
 import { Refreshed, Session, Tokens } from '#lib/auth/schemas.ts';
 import { Health } from '#lib/health/schemas.ts';
-import { type AnySchema, pathsOf, type RouteDeclaration } from '#lib/http/declaration.ts';
+import { type AnySchema, allowsUnverified, pathsOf, type RouteDeclaration } from '#lib/http/declaration.ts';
 import { ErrorDetail, ErrorEnvelope, errorEnvelopeFor, Meta, PageMeta } from '#lib/http/envelopes.ts';
 import { ERROR_STATUS, type ErrorCode } from '#lib/http/errors.ts';
 import { MAX_BODY_BYTES } from '#lib/http/middlewares/body-guard.ts';
@@ -162,6 +162,7 @@ export function errorCodes(route: RouteDeclaration): ErrorCode[] {
     for (const code of ['AUTHENTICATION_REQUIRED', 'TOKEN_EXPIRED', 'TOKEN_INVALID'] as const) codes.add(code);
   }
   if (request.auth === 'admin') codes.add('INSUFFICIENT_PERMISSIONS');
+  if (request.auth !== 'none' && !allowsUnverified(route)) codes.add('EMAIL_NOT_VERIFIED');
   if (request.body) {
     for (const code of ['VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const) codes.add(code);
   }

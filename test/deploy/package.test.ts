@@ -24,7 +24,9 @@ const routes = DECLARATIONS.map((declaration) => ({
   name: declaration.function,
   paths: pathsOf(declaration).map((at) => at.path),
   // The functions that hash or verify passwords, so they ship argon2's native addon.
-  hashes: ['auth-register', 'auth-login', 'auth-password-reset', 'users-me-update'].includes(declaration.function),
+  hashes: ['auth-register', 'auth-login', 'auth-password-reset', 'users-me-update', 'users-me-delete'].includes(
+    declaration.function,
+  ),
 }));
 const routePaths = (route: (typeof routes)[number]) => route.paths;
 const root = fileURLToPath(new URL('../..', import.meta.url));

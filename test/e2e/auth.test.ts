@@ -52,6 +52,35 @@ describe('the auth flow over HTTP', () => {
     expect((await call('GET', '/api/v1/auth/sessions', auth(registered.accessToken))).status).toBe(401);
   });
 
+  it('changes the email only once confirmed and deletes the account with its password', async () => {
+    const registered = await registerOverHttp();
+    const email = uniqueEmail('moved');
+
+    const change = await call('PATCH', '/api/v1/users/me', {
+      ...auth(registered.accessToken),
+      body: { email, currentPassword: PASSWORD },
+    });
+    const wrong = await call('DELETE', '/api/v1/users/me', {
+      ...auth(registered.accessToken),
+      body: { currentPassword: 'not my password' },
+    });
+    const removed = await call('DELETE', '/api/v1/users/me', {
+      ...auth(registered.accessToken),
+      body: { currentPassword: PASSWORD },
+    });
+
+    expect(change.status).toBe(200);
+    expect(change.body.data).toMatchObject({ email: registered.email, pendingEmail: email });
+    expect(wrong.status).toBe(401);
+    expect(removed.status).toBe(204);
+    expect(removed.raw).toBe('');
+    expect((await call('GET', '/api/v1/users/me', auth(registered.accessToken))).status).toBe(401);
+    const [left] = await db<
+      { count: number }[]
+    >`select count(*)::int as count from users where id = ${registered.userId}`;
+    expect(left?.count).toBe(0);
+  });
+
   it('logout-all ends every session of the caller', async () => {
     const first = await registerOverHttp();
     const second = (await call('POST', '/api/v1/auth/login', { body: { email: first.email, password: PASSWORD } })).body

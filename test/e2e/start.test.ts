@@ -4,8 +4,10 @@ import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { database } from '#lib/infra/database.ts';
 import { EmbeddedPostgresError, randomSecret, startEmbeddedPostgres } from '../../scripts/local-db.ts';
 import { freePort } from '../../scripts/ports.ts';
+import { registerUser, uniqueEmail } from '../helpers/auth.ts';
 import { TEST_ENV } from '../helpers/env.ts';
 import { startSmtpServer } from '../helpers/smtp.ts';
 
@@ -73,6 +75,25 @@ describe('npm start when the mail catcher cannot start', () => {
     } finally {
       taken.close();
     }
+  });
+});
+
+describe('npm start with ADMIN_EMAIL of an existing account', () => {
+  it("stops with one line when ADMIN_PASSWORD is not that account's password, and promotes no one", async () => {
+    const owner = await registerUser(uniqueEmail('ops-admin'));
+
+    const { code, stderr } = start({
+      ...TEST_ENV,
+      ADMIN_EMAIL: owner.email,
+      ADMIN_PASSWORD: 'the operator passphrase',
+    });
+    const [row] = await database().sql<{ role: string }[]>`select role from users where id = ${owner.id}`;
+
+    expect(code).toBe(1);
+    expect(stderr.split('\n')).toEqual([
+      `ADMIN_EMAIL ${owner.email} belongs to an existing account whose password is not ADMIN_PASSWORD: not promoted`,
+    ]);
+    expect(row?.role).toBe('USER');
   });
 });
 

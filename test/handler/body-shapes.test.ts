@@ -47,6 +47,7 @@ describe('a JSON body that is not an object', () => {
       'auth-register',
       'tasks-create',
       'tasks-update',
+      'users-me-delete',
       'users-me-update',
       'users-update',
     ]);

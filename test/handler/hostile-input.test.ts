@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { SignJWT } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Several cases send a wrong current password for one account from one address: they test the
+// answer, not the failed-login limit (test/handler/account-security.test.ts does).
+vi.hoisted(() => {
+  process.env.RATE_LIMIT_LOGIN_FAILURES = '1000/15m';
+});
+
 import { database } from '#lib/infra/database.ts';
 
 const { sql } = database();
@@ -91,6 +98,7 @@ const VALID_BODY: Partial<Record<RouteName, (f: Fixtures) => Json>> = {
   tasksCreate: () => ({ title: 'Must never be created' }),
   tasksUpdate: () => ({ title: 'Must never be written', completed: true }),
   usersMeUpdate: () => ({ email: 'renamed@example.com', currentPassword: PASSWORD }),
+  usersMeDelete: () => ({ currentPassword: PASSWORD }),
   usersUpdate: () => ({ role: 'ADMIN' }),
 };
 
@@ -550,11 +558,30 @@ const userBodyCases: Case[] = [
     body: { password: STRONG, currentPassword: SQLI },
     ...CREDENTIALS,
   },
+  { route: 'usersMeDelete', what: 'no current password', body: {}, ...INVALID },
   {
-    route: 'usersMeUpdate',
-    what: "another account's email",
-    body: (f) => ({ email: f.other.email.toUpperCase(), currentPassword: PASSWORD }),
-    ...EMAIL_TAKEN,
+    route: 'usersMeDelete',
+    what: 'a key next to the current password',
+    body: { currentPassword: PASSWORD, force: true },
+    ...INVALID,
+  },
+  {
+    route: 'usersMeDelete',
+    what: 'a current password with a NUL',
+    body: { currentPassword: `${PASSWORD}${NUL}` },
+    ...INVALID,
+  },
+  {
+    route: 'usersMeDelete',
+    what: 'a wrong current password',
+    body: { currentPassword: `${PASSWORD}!` },
+    ...CREDENTIALS,
+  },
+  {
+    route: 'usersMeDelete',
+    what: 'SQL injection as current password',
+    body: { currentPassword: SQLI },
+    ...CREDENTIALS,
   },
   { route: 'usersUpdate', what: 'an unknown role', body: { role: 'SUPERADMIN' }, ...INVALID },
   { route: 'usersUpdate', what: 'a lower-case role', body: { role: 'admin' }, ...INVALID },
@@ -936,7 +963,7 @@ const eventCases: Case[] = [
   { route: 'notFound', what: 'a traversal out of /tasks', path: '/api/v1/tasks/../users', ...NO_ROUTE },
   { route: 'notFound', what: 'PUT /tasks', method: 'PUT', path: '/api/v1/tasks', ...NO_ROUTE },
   { route: 'notFound', what: 'POST /health', method: 'POST', path: '/api/v1/health', ...NO_ROUTE },
-  { route: 'notFound', what: 'DELETE /users/me', method: 'DELETE', path: '/api/v1/users/me', ...NO_ROUTE },
+  { route: 'notFound', what: 'PUT /users/me', method: 'PUT', path: '/api/v1/users/me', ...NO_ROUTE },
   { route: 'notFound', what: 'TRACE /', method: 'TRACE', path: '/', ...NO_ROUTE },
   { route: 'notFound', what: 'an API version that does not exist', path: '/api/v2/tasks', ...NO_ROUTE },
   { route: 'notFound', what: 'a NUL in the path', path: `/api/v1/tasks${NUL}`, ...NO_ROUTE },

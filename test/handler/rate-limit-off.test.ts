@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
-  for (const name of ['LOGIN', 'LOGIN_FAILURES', 'REGISTER', 'REFRESH', 'API'])
+  for (const name of ['LOGIN', 'LOGIN_FAILURES', 'LOGIN_FAILURES_EMAIL', 'REGISTER', 'REFRESH', 'API'])
     process.env[`RATE_LIMIT_${name}`] = 'off';
 });
 

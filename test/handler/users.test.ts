@@ -55,16 +55,17 @@ describe('GET and PATCH /users/me', () => {
     expect(reply.raw).not.toContain('argon2');
   });
 
-  it('changes the email with the current password', async () => {
+  it('keeps the email until the new one is confirmed, showing it as pendingEmail', async () => {
     const user = await registerUser();
     const email = uniqueEmail('renamed');
 
     const reply = await patchMe(user, { email: email.toUpperCase(), currentPassword: PASSWORD });
 
     expect(reply.status).toBe(200);
-    expect(reply.body.data.email).toBe(email);
+    expect(reply.body.data).toMatchObject({ email: user.email, pendingEmail: email });
     expect(Date.parse(reply.body.data.updatedAt)).toBeGreaterThan(Date.parse(reply.body.data.createdAt));
-    expect(await signIn(email, PASSWORD)).toBeDefined();
+    expect(await signIn(user.email, PASSWORD)).toBeDefined();
+    expect(await signIn(email, PASSWORD)).toBeUndefined();
   });
 
   it('refuses a change without the right current password', async () => {
@@ -78,14 +79,14 @@ describe('GET and PATCH /users/me', () => {
     expect(missing.status).toBe(400);
   });
 
-  it('answers 409 for an email another account uses', async () => {
+  it('answers the same for an email another account uses, without telling it is taken', async () => {
     const user = await registerUser();
     const other = await registerUser();
 
     const reply = await patchMe(user, { email: other.email.toUpperCase(), currentPassword: PASSWORD });
 
-    expect(reply.status).toBe(409);
-    expect(reply.body.error.code).toBe('EMAIL_ALREADY_EXISTS');
+    expect(reply.status).toBe(200);
+    expect(reply.body.data).toMatchObject({ email: user.email, pendingEmail: other.email });
   });
 
   it('changes the password and ends every other session, keeping this one', async () => {

@@ -13,7 +13,7 @@ export const declaration = declareRoute({
   description: 'Starts a session. An unknown email and a wrong password get the same answer, in about the same time.',
   auth: 'none',
   rateLimit: 'login',
-  handlerRateLimits: ['loginFailures'],
+  handlerRateLimits: ['loginFailures', 'loginFailuresEmail'],
   body: LoginBody,
   success: { status: 200, description: 'The account and a new token pair.', schema: dataEnvelope(SignedIn) },
   errors: ['INVALID_CREDENTIALS'],

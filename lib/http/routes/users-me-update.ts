@@ -13,7 +13,9 @@ const UpdateMeBody = v.pipe(
     currentPassword: v.pipe(givenPassword, v.description('proves it is you')),
   }),
   v.check((body) => body.email !== undefined || body.password !== undefined, 'must change email or password'),
-  v.description('at least one of email and password; a new password ends every other session'),
+  v.description(
+    'at least one of email and password; a new password ends every other session, a new email waits for its confirmation',
+  ),
 );
 
 export const declaration = declareRoute({
@@ -24,10 +26,15 @@ export const declaration = declareRoute({
   tag: 'Users',
   summary: 'Change my email or password',
   description:
-    'Needs the current password (401 `INVALID_CREDENTIALS` when wrong). A new password ends every other ' +
-    'session of the account.',
+    'Needs the current password (401 `INVALID_CREDENTIALS` when wrong; wrong ones count as failed logins of the ' +
+    'account, so past `RATE_LIMIT_LOGIN_FAILURES` the answer is 429 even with the right one). A new password ' +
+    'takes effect at once and ends every other session. A new email does not: the answer shows it as ' +
+    '`pendingEmail`, a confirmation link goes to it (none when another account has it, with the same answer) and ' +
+    "a notice to the current address; `POST /auth/email/confirm` with the link's token makes it the email. " +
+    'Sending the current email again cancels a pending change.',
   auth: 'user',
+  handlerRateLimits: ['loginFailures', 'loginFailuresEmail'],
   body: UpdateMeBody,
   success: { status: 200, description: 'The updated account.', schema: dataEnvelope(User) },
-  errors: ['INVALID_CREDENTIALS', 'EMAIL_ALREADY_EXISTS'],
+  errors: ['INVALID_CREDENTIALS'],
 });
