@@ -4,6 +4,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { database } from '#lib/infra/database.ts';
 import { deliverEmails, enqueueEmail } from '#lib/mail/outbox.ts';
 import { resetTransport } from '#lib/mail/transport.ts';
+import { captureLogs } from '../helpers/logs.ts';
 import { parts } from '../helpers/smtp.ts';
 
 /**
@@ -95,6 +96,7 @@ describe('mail through Amazon SES', () => {
   });
 
   it('keeps a rejected email for a later attempt, recording why without the address', async () => {
+    const logs = captureLogs();
     answer = { status: 400, body: { message: 'Email address is not verified: ada@example.com' } };
     const id = await enqueue();
 
@@ -104,5 +106,8 @@ describe('mail through Amazon SES', () => {
     expect(row).toMatchObject({ sent_at: null, attempts: 1 });
     expect(row?.last_error).toContain('MessageRejected');
     expect(row?.last_error).not.toContain('ada@example.com');
+    expect(logs().join('')).toContain('email delivery failed; will retry');
+    expect(logs().join('')).not.toContain('ada@example.com');
+    expect(logs().join('')).not.toContain(TOKEN);
   });
 });
