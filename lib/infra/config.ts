@@ -105,6 +105,32 @@ export const databaseUrl = v.pipe(
   v.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
 );
 
+/** The bare address of a sender (`Tasks <no-reply@example.com>` → `no-reply@example.com`). */
+export function senderAddress(from: string): string | undefined {
+  const address = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(from)?.[1] ?? from.trim();
+  return /^[^\s@<>]+@[^\s@<>]+$/.test(address) ? address : undefined;
+}
+
+export interface SesIdentity {
+  region: string;
+  /** A domain (`example.com`) or an address (`no-reply@example.com`). */
+  identity: string;
+}
+
+/** The region and identity of an SES identity ARN; undefined when it is none. */
+export function parseSesIdentity(arn: string): SesIdentity | undefined {
+  const match = /^arn:aws[a-z-]*:ses:([a-z]{2}(?:-[a-z]+)+-\d):\d{12}:identity\/([^\s/*]+)$/.exec(arn);
+  return match?.[1] && match[2] ? { region: match[1], identity: match[2].toLowerCase() } : undefined;
+}
+
+/** Whether SES sends `address` as `identity`: the address itself, or one at that domain or a subdomain. */
+function sendsAs(identity: string, address: string): boolean {
+  const lower = address.toLowerCase();
+  if (identity.includes('@')) return lower === identity;
+  const domain = lower.slice(lower.lastIndexOf('@') + 1);
+  return domain === identity || domain.endsWith(`.${identity}`);
+}
+
 const EnvSchema = v.object({
   DATABASE_URL: databaseUrl,
   JWT_SECRET: v.pipe(
@@ -138,8 +164,8 @@ const EnvSchema = v.object({
     'info',
   ),
   APP_VERSION: v.optional(v.string(), '0.1.0'),
-  // Mail: the SMTP server (unset: mail waits in the outbox; `npm start` runs a local catcher),
-  // the sender, and the client app's base URL the emailed links point to.
+  // Mail: the SMTP server (unset: mail waits in the outbox; `npm start` runs a local catcher)
+  // or SES (SES_IDENTITY_ARN), the sender, and the client app's base URL the emailed links point to.
   // serverless.yml passes an unset parameter as an empty string: both mean "not set".
   SMTP_URL: v.pipe(
     v.optional(v.string(), ''),
@@ -149,7 +175,17 @@ const EnvSchema = v.object({
   MAIL_FROM: v.pipe(
     v.optional(v.string(), ''),
     v.transform((from) => from.trim() || 'taskapi <no-reply@localhost>'),
-    v.check((from) => /\S+@\S+/.test(from), 'must be a sender such as "Tasks <no-reply@example.com>"'),
+    v.check((from) => senderAddress(from) !== undefined, 'must be a sender such as "Tasks <no-reply@example.com>"'),
+  ),
+  // Deployed stages send through Amazon SES as this verified identity (a domain or an address).
+  SES_IDENTITY_ARN: v.pipe(
+    v.optional(v.string(), ''),
+    v.transform((arn) => arn.trim()),
+    v.check(
+      (arn) => arn === '' || parseSesIdentity(arn) !== undefined,
+      'must be an SES identity ARN such as arn:aws:ses:eu-west-1:123456789012:identity/example.com',
+    ),
+    v.transform((arn) => (arn === '' ? undefined : arn)),
   ),
   APP_URL: v.pipe(
     v.optional(v.string(), ''),
@@ -165,7 +201,31 @@ const EnvSchema = v.object({
   ...rateRuleEntries,
 });
 
-export type Config = v.InferOutput<typeof EnvSchema>;
+/** Checks between variables, each reported on the variable to fix. */
+const ConfigSchema = v.pipe(
+  EnvSchema,
+  v.forward(
+    v.partialCheck(
+      [['SMTP_URL'], ['SES_IDENTITY_ARN']],
+      (env) => env.SMTP_URL === undefined || env.SES_IDENTITY_ARN === undefined,
+      'and SES_IDENTITY_ARN are both set: mail goes through one transport, so set only one',
+    ),
+    ['SMTP_URL'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['MAIL_FROM'], ['SES_IDENTITY_ARN']],
+      (env) => {
+        const ses = env.SES_IDENTITY_ARN === undefined ? undefined : parseSesIdentity(env.SES_IDENTITY_ARN);
+        return ses === undefined || sendsAs(ses.identity, senderAddress(env.MAIL_FROM) ?? '');
+      },
+      'must be an address of the SES identity SES_IDENTITY_ARN names (SES sends only as a verified identity)',
+    ),
+    ['MAIL_FROM'],
+  ),
+);
+
+export type Config = v.InferOutput<typeof ConfigSchema>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -181,7 +241,7 @@ export function configIssue(issues: readonly v.BaseIssue<unknown>[]): ConfigErro
 
 /** Checks an environment; throws one ConfigError whose message names the first bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const result = v.safeParse(EnvSchema, env);
+  const result = v.safeParse(ConfigSchema, env);
   if (result.success) return result.output;
   throw configIssue(result.issues);
 }

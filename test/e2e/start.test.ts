@@ -9,6 +9,7 @@ import { EmbeddedPostgresError, randomSecret, startEmbeddedPostgres } from '../.
 import { freePort } from '../../scripts/ports.ts';
 import { registerUser, uniqueEmail } from '../helpers/auth.ts';
 import { TEST_ENV } from '../helpers/env.ts';
+import { startSmtpServer } from '../helpers/smtp.ts';
 
 /** `npm start` refuses bad configuration with one line naming the variable, before serving. */
 function start(env: Record<string, string>) {
@@ -37,11 +38,43 @@ describe('npm start with bad configuration', () => {
       { ADMIN_EMAIL: 'not an email', ADMIN_PASSWORD: 'a long enough passphrase' },
       'Invalid configuration: ADMIN_EMAIL must be a valid email address',
     ],
+    [
+      { MAIL_CATCHER_PORT: '80000' },
+      'Invalid configuration: MAIL_CATCHER_PORT must be a port number (0: any free port)',
+    ],
+    [
+      { MAIL_SENDER_INTERVAL: 'often' },
+      'Invalid configuration: MAIL_SENDER_INTERVAL must be a duration such as 10s or 1m',
+    ],
+    [
+      { SES_IDENTITY_ARN: 'example.com' },
+      'Invalid configuration: SES_IDENTITY_ARN must be an SES identity ARN such as arn:aws:ses:eu-west-1:123456789012:identity/example.com',
+    ],
   ])('stops with one line for %o', (env, message) => {
     const { code, stderr } = start({ JWT_SECRET: 'x'.repeat(40), ...env });
 
     expect(code).toBe(1);
     expect(stderr.split('\n')).toEqual([message]);
+  });
+});
+
+describe('npm start when the mail catcher cannot start', () => {
+  it('stops with one line saying why and what to set', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const taken = createServer().listen(port, '127.0.0.1');
+    await new Promise((resolve) => taken.once('listening', resolve));
+    try {
+      const { code, stderr } = start({ JWT_SECRET: 'x'.repeat(40), MAIL_CATCHER_SMTP_PORT: String(port) });
+
+      expect(code).toBe(1);
+      expect(stderr.split('\n')).toEqual([
+        expect.stringMatching(
+          /^Could not start the local mail catcher \(set MAIL_CATCHER_SMTP_PORT and MAIL_CATCHER_PORT, or SMTP_URL\): .*EADDRINUSE/,
+        ),
+      ]);
+    } finally {
+      taken.close();
+    }
   });
 });
 
@@ -88,9 +121,12 @@ async function answers(url: string, init?: RequestInit): Promise<{ status: numbe
   }
 }
 
-describe('npm start with HOST=0.0.0.0', () => {
-  it('serves the API on every address, the Lambda invoke endpoint on loopback only', { timeout: 120_000 }, async () => {
+describe('npm start with HOST=0.0.0.0 and SMTP_URL', () => {
+  it('serves the API on every address, the Lambda invoke endpoint on loopback only, and starts no mail catcher', {
+    timeout: 120_000,
+  }, async () => {
     const port = await freePort();
+    const smtp = await startSmtpServer();
     const child = spawn(process.execPath, ['scripts/start.ts'], {
       env: {
         PATH: process.env.PATH,
@@ -98,6 +134,7 @@ describe('npm start with HOST=0.0.0.0', () => {
         ...TEST_ENV,
         HOST: '0.0.0.0',
         PORT: String(port),
+        SMTP_URL: smtp.url,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -115,6 +152,7 @@ describe('npm start with HOST=0.0.0.0', () => {
         setTimeout(() => resolve(false), 90_000).unref();
       });
       expect(ready, output).toBe(true);
+      expect(output).not.toContain('Mail inbox');
       const lambdaPort = /\[http for lambda\] listening on http:\/\/[^:]+:(\d+)/.exec(output)?.[1];
       expect(lambdaPort, output).toBeDefined();
       const address = otherAddress();
@@ -133,6 +171,7 @@ describe('npm start with HOST=0.0.0.0', () => {
     } finally {
       child.kill('SIGTERM');
       await exited;
+      await smtp.stop();
     }
   });
 });

@@ -94,3 +94,61 @@ describe('configuration', () => {
     expect(() => parseConfig({ ...valid, ...override })).toThrow(expect.objectContaining({ message }));
   });
 });
+
+describe('the mail transport configuration', () => {
+  const ses = {
+    SES_IDENTITY_ARN: 'arn:aws:ses:eu-west-1:123456789012:identity/example.com',
+    MAIL_FROM: 'Tasks <no-reply@example.com>',
+  };
+
+  it('sends through SES as a domain identity, from an address at that domain or a subdomain', () => {
+    expect(parseConfig({ ...valid, ...ses })).toMatchObject({ ...ses, SMTP_URL: undefined });
+    expect(parseConfig({ ...valid, ...ses, MAIL_FROM: 'no-reply@mail.EXAMPLE.com' }).MAIL_FROM).toBe(
+      'no-reply@mail.EXAMPLE.com',
+    );
+  });
+
+  it('sends through SES as an address identity, from that address only', () => {
+    const identity = { SES_IDENTITY_ARN: 'arn:aws:ses:us-east-1:123456789012:identity/tasks@example.com' };
+    expect(() => parseConfig({ ...valid, ...identity, MAIL_FROM: 'Tasks <tasks@example.com>' })).not.toThrow();
+    expect(() => parseConfig({ ...valid, ...identity, MAIL_FROM: 'other@example.com' })).toThrow(
+      /^Invalid configuration: MAIL_FROM must be an address of the SES identity/,
+    );
+  });
+
+  it.each([
+    [
+      { SES_IDENTITY_ARN: 'example.com' },
+      'Invalid configuration: SES_IDENTITY_ARN must be an SES identity ARN such as arn:aws:ses:eu-west-1:123456789012:identity/example.com',
+    ],
+    [
+      { SES_IDENTITY_ARN: 'arn:aws:ses:eu-west-1:123456789012:configuration-set/main' },
+      'Invalid configuration: SES_IDENTITY_ARN must be an SES identity ARN such as arn:aws:ses:eu-west-1:123456789012:identity/example.com',
+    ],
+    [
+      { MAIL_FROM: 'no-reply@localhost' },
+      'Invalid configuration: MAIL_FROM must be an address of the SES identity SES_IDENTITY_ARN names (SES sends only as a verified identity)',
+    ],
+    [
+      // The default sender is no address of any identity.
+      { MAIL_FROM: undefined },
+      'Invalid configuration: MAIL_FROM must be an address of the SES identity SES_IDENTITY_ARN names (SES sends only as a verified identity)',
+    ],
+    [
+      { MAIL_FROM: 'no-reply@notexample.com' },
+      'Invalid configuration: MAIL_FROM must be an address of the SES identity SES_IDENTITY_ARN names (SES sends only as a verified identity)',
+    ],
+    [
+      { SMTP_URL: 'smtp://127.0.0.1:1025' },
+      'Invalid configuration: SMTP_URL and SES_IDENTITY_ARN are both set: mail goes through one transport, so set only one',
+    ],
+  ])('refuses %o in one line', (override, message) => {
+    expect(() => parseConfig({ ...valid, ...ses, ...override })).toThrow(expect.objectContaining({ message }));
+  });
+
+  it.each(['Tasks', 'Tasks <>', '<no-reply@example.com', 'two words@example.com'])('refuses the sender %o', (from) => {
+    expect(() => parseConfig({ ...valid, MAIL_FROM: from })).toThrow(
+      'Invalid configuration: MAIL_FROM must be a sender such as "Tasks <no-reply@example.com>"',
+    );
+  });
+});

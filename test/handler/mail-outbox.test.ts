@@ -2,6 +2,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { database } from '#lib/infra/database.ts';
 import { deliverEmails, enqueueEmail, LEASE_SECONDS, MAX_ATTEMPTS } from '#lib/mail/outbox.ts';
+import { TEMPLATES } from '#lib/mail/templates.ts';
 import { resetTransport } from '#lib/mail/transport.ts';
 import { handler as mailSender } from '../../functions/mail-sender.ts';
 import { lambdaContext } from '../helpers/lambda.ts';
@@ -172,4 +173,44 @@ describe('the email outbox', () => {
     expect(results.reduce((sum, result) => sum + result.sent, 0)).toBe(20);
     expect(smtp.mails.map((mail) => mail.to[0]).sort()).toEqual([...recipients].sort());
   });
+});
+
+describe('the emails', () => {
+  const pages = {
+    verify_email: 'verify-email',
+    reset_password: 'reset-password',
+    confirm_email_change: 'confirm-email-change',
+    email_change_notice: undefined,
+  } as const;
+
+  it.each(TEMPLATES)(
+    '%s says what happened and what to do if it was not the reader, in a text and an HTML part',
+    async (template) => {
+      const logs = captureLogs();
+      const id = await db.transaction((tx) =>
+        enqueueEmail(tx, { recipient: 'ada@example.com', template, payload: { token: TOKEN } }),
+      );
+      expect(await deliverEmails([id])).toEqual({ sent: 1, failed: 0 });
+      await mailSender(scheduledEvent, lambdaContext());
+
+      const [mail] = smtp.mails;
+      // Line ends as written, whatever the wire's CRLF.
+      const text = mail?.text.replace(/\r\n/g, '\n') ?? '';
+      expect(mail?.subject.length).toBeGreaterThan(10);
+      expect(text).toMatch(/^Someone /);
+      expect(text.trimEnd()).toMatch(/\nIf (you did not|this was not you)[^\n]+$/);
+      expect(mail?.html).toMatch(/^<!DOCTYPE html>/);
+      const page = pages[template];
+      if (page) {
+        // The link verbatim on a line of its own, and the only place the token appears.
+        const link = `https://app.example.test/${page}#token=${TOKEN}`;
+        expect(text.split('\n')).toContain(link);
+        expect(text.split(TOKEN)).toHaveLength(2);
+        expect(mail?.html).toContain(`href="${link}"`);
+      } else {
+        expect(text).not.toContain('http');
+      }
+      expect(logs().join('')).not.toContain(TOKEN);
+    },
+  );
 });

@@ -10,4 +10,7 @@ export const TEST_ENV = {
   RATE_LIMIT_PASSWORD_FORGOT: '1000/1h',
   RATE_LIMIT_REFRESH: '1000/15m',
   RATE_LIMIT_API: '10000/1m',
+  // The local server's mail catcher on free ports: suites and a developer's `npm start` run side by side.
+  MAIL_CATCHER_PORT: '0',
+  MAIL_CATCHER_SMTP_PORT: '0',
 } as const;

@@ -26,7 +26,7 @@ function decodePart(headers: string, body: string): string {
 }
 
 /** The text/plain and text/html parts of a (possibly multipart) message. */
-function parts(raw: string): { subject: string; text: string; html: string } {
+export function parts(raw: string): { subject: string; text: string; html: string } {
   const [head = '', ...rest] = raw.split(/\r?\n\r?\n/);
   const body = rest.join('\r\n\r\n');
   const subject = /^subject:\s*(.*)$/im.exec(head)?.[1]?.trim() ?? '';
