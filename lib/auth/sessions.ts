@@ -6,6 +6,7 @@ import { hashRefreshToken, newRefreshToken, signAccessToken } from '#lib/auth/to
 import { AppError, notFound } from '#lib/http/errors.ts';
 import { config } from '#lib/infra/config.ts';
 import { database } from '#lib/infra/database.ts';
+import { countEvent } from '#lib/infra/metrics.ts';
 import type { Role } from '#lib/users/schemas.ts';
 
 /**
@@ -122,7 +123,10 @@ export async function rotateRefreshToken(refreshToken: string): Promise<Tokens> 
     return { tokens };
   });
   // The revocation above is committed before the client hears about it.
-  if ('reused' in outcome) throw new AppError('TOKEN_INVALID', 'The refresh token is not valid');
+  if ('reused' in outcome) {
+    countEvent('refresh.reuse_detected');
+    throw new AppError('TOKEN_INVALID', 'The refresh token is not valid');
+  }
   return outcome.tokens;
 }
 
