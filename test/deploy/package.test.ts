@@ -5,6 +5,8 @@ import { setPriority, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { loadAwsServiceSpec } from '@aws-cdk/aws-service-spec';
+import type { PropertyType } from '@aws-cdk/service-spec-types';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pathsOf } from '#lib/http/declaration.ts';
 import { ERROR_STATUS } from '#lib/http/errors.ts';
@@ -255,6 +257,75 @@ const staticValue = (value: unknown) => {
   expect(value).toMatch(/^'.*'$/s);
   return String(value).slice(1, -1);
 };
+
+/** The CloudFormation resource specification (AWS's registry schemas, as the CDK ships them). */
+const cloudFormationSpec = await loadAwsServiceSpec();
+
+type SpecType = PropertyType;
+
+/** An intrinsic function or reference: its value is only known at deploy time. */
+const isIntrinsic = (value: unknown) =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.keys(value).length === 1 &&
+  /^(Ref|Fn::.+|Condition)$/.test(Object.keys(value)[0] ?? '');
+
+function checkProperties(
+  properties: Record<string, { type: SpecType; required?: boolean }>,
+  value: unknown,
+  at: string,
+  problems: string[],
+): void {
+  if (isIntrinsic(value)) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(`${at}: expected an object`);
+    return;
+  }
+  for (const [name, property] of Object.entries(properties)) {
+    if (property.required && !(name in value)) problems.push(`${at}: ${name} is required`);
+  }
+  for (const [name, entry] of Object.entries(value)) {
+    const property = properties[name];
+    if (!property) problems.push(`${at}: unknown property ${name}`);
+    else checkValue(property.type, entry, `${at}.${name}`, problems);
+  }
+}
+
+function checkValue(type: SpecType, value: unknown, at: string, problems: string[]): void {
+  if (isIntrinsic(value)) return;
+  switch (type.type) {
+    case 'ref': {
+      const definition = cloudFormationSpec.get('typeDefinition', type.reference.$ref);
+      checkProperties(definition.properties, value, at, problems);
+      return;
+    }
+    case 'array':
+      if (!Array.isArray(value)) problems.push(`${at}: expected a list`);
+      else for (const [index, item] of value.entries()) checkValue(type.element, item, `${at}[${index}]`, problems);
+      return;
+    case 'map':
+      if (typeof value !== 'object' || value === null) problems.push(`${at}: expected a map`);
+      else for (const [key, item] of Object.entries(value)) checkValue(type.element, item, `${at}.${key}`, problems);
+      return;
+    case 'union': {
+      const attempts = type.types.map((option) => {
+        const found: string[] = [];
+        checkValue(option, value, at, found);
+        return found;
+      });
+      if (attempts.every((found) => found.length > 0)) problems.push(...(attempts[0] ?? []));
+      return;
+    }
+    case 'string':
+      if (type.allowedValues && typeof value === 'string' && !type.allowedValues.includes(value)) {
+        problems.push(`${at}: ${value} is not one of ${type.allowedValues.join(', ')}`);
+      }
+      return;
+    default:
+      return;
+  }
+}
 
 describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s', (stageName) => {
   const current = () => stageOf(stageName);
@@ -877,6 +948,21 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
       if (resource.Properties.Integration?.Type !== 'AWS_PROXY') continue;
       expect(JSON.stringify(resource.Properties.Integration.Uri), id).toMatch(/AliasLive/);
     }
+  });
+
+  it('uses only resource types and properties of the CloudFormation resource specification', () => {
+    const { template } = current();
+    const problems: string[] = [];
+    for (const [id, resource] of Object.entries(template.Resources)) {
+      const spec = cloudFormationSpec.lookup('resource', 'cloudFormationType', 'equals', resource.Type);
+      if (spec.length !== 1) {
+        problems.push(`${id}: unknown type ${resource.Type}`);
+        continue;
+      }
+      // biome-ignore lint/style/noNonNullAssertion: looked up above
+      checkProperties(spec[0]!.properties, resource.Properties ?? {}, id, problems);
+    }
+    expect(problems).toEqual([]);
   });
 
   it('packs each function as one bundle plus only what it needs', () => {
