@@ -11,19 +11,21 @@ import * as schema from './schema.ts';
  * - statement_timeout: a backstop against a runaway query holding the connection.
  * - backoff 0: postgres.js otherwise waits up to 20 s (growing with each failure) before
  *   reconnecting, holding every request meanwhile; a request must fail fast with 503 instead.
- * Nothing connects until the first query.
+ * Nothing connects until the first query. `instrument` may wrap the client (tracing).
  */
-export function createClient(url: string) {
-  const sql = postgres(url, {
-    max: 1,
-    prepare: false,
-    connect_timeout: 5,
-    idle_timeout: 20,
-    max_lifetime: 60 * 30,
-    backoff: () => 0,
-    connection: { application_name: 'taskapi', statement_timeout: 10_000 },
-    onnotice: () => {},
-  });
+export function createClient(url: string, instrument: <T>(sql: T) => T = (sql) => sql) {
+  const sql = instrument(
+    postgres(url, {
+      max: 1,
+      prepare: false,
+      connect_timeout: 5,
+      idle_timeout: 20,
+      max_lifetime: 60 * 30,
+      backoff: () => 0,
+      connection: { application_name: 'taskapi', statement_timeout: 10_000 },
+      onnotice: () => {},
+    }),
+  );
   return { sql, db: drizzle(sql, { schema }) };
 }
 

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { configuration } from '#lib/http/middlewares/configuration.ts';
 import { log } from '#lib/infra/log.ts';
+import { countDeliveries, publishMetrics } from '#lib/infra/metrics.ts';
 import { type DeliveryResult, deliverEmails } from '#lib/mail/outbox.ts';
 
 /**
@@ -13,6 +14,8 @@ import { type DeliveryResult, deliverEmails } from '#lib/mail/outbox.ts';
 async function send(_event: ScheduledEvent): Promise<DeliveryResult> {
   const result = await deliverEmails();
   if (result.sent > 0 || result.failed > 0) log.info('mail sender', { ...result });
+  countDeliveries(result);
+  publishMetrics();
   return result;
 }
 

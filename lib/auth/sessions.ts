@@ -7,6 +7,7 @@ import { AppError, notFound } from '#lib/http/errors.ts';
 import type { Pagination } from '#lib/http/validation.ts';
 import { config } from '#lib/infra/config.ts';
 import { database } from '#lib/infra/database.ts';
+import { countEvent } from '#lib/infra/metrics.ts';
 import { pageOffset } from '#lib/infra/query.ts';
 import { ipSubject, type RateLimitMeter } from '#lib/infra/rate-limit.ts';
 import type { Role } from '#lib/users/schemas.ts';
@@ -159,7 +160,10 @@ export async function rotateRefreshToken(
     return { tokens };
   });
   // The revocation above is committed before the client hears about it.
-  if ('reused' in outcome) throw new AppError('TOKEN_INVALID', 'The refresh token is not valid');
+  if ('reused' in outcome) {
+    countEvent('refresh.reuse_detected');
+    throw new AppError('TOKEN_INVALID', 'The refresh token is not valid');
+  }
   return outcome.tokens;
 }
 

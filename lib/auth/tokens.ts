@@ -1,7 +1,7 @@
 import { createHash, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { AppError } from '#lib/http/errors.ts';
-import { config } from '#lib/infra/config.ts';
+import { config, secret } from '#lib/infra/config.ts';
 import type { Role } from '#lib/users/schemas.ts';
 
 /**
@@ -12,7 +12,7 @@ import type { Role } from '#lib/users/schemas.ts';
 // A KeyObject made once: jose would otherwise import raw key bytes on every verification.
 let signingKey: KeyObject | undefined;
 const key = () => {
-  signingKey ??= createSecretKey(Buffer.from(config().JWT_SECRET));
+  signingKey ??= createSecretKey(Buffer.from(secret('JWT_SECRET')));
   return signingKey;
 };
 const ISSUER = 'taskapi';

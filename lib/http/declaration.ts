@@ -79,6 +79,11 @@ export interface RouteDeclaration {
    * (GET /docs); an API response never needs more.
    */
   contentSecurityPolicy?: string;
+  /**
+   * Replaces `no-store` on the success answer, for the static documents (the API reference),
+   * which hold no per-user data and change only with a deploy.
+   */
+  cacheControl?: string;
   /** The same function and answer at further paths (GET /health besides /api/v1/health). */
   alsoAt?: readonly { path: string; operationId: string; summary: string }[];
 }
@@ -92,6 +97,9 @@ export interface PipelineRoute {
   auth: 'none';
   rateLimit: 'none';
 }
+
+/** The static documents: browsers and shared caches keep them 5 minutes, then revalidate in the background. */
+export const STATIC_DOCUMENT_CACHE = 'public, max-age=300, stale-while-revalidate=86400';
 
 /** Keeps the literal types of a declaration, which `route()` checks its handler against. */
 export const declareRoute = <const D extends RouteDeclaration>(declaration: D): D => declaration;

@@ -85,7 +85,7 @@ export function route<const D extends RouteDeclaration | PipelineRoute>(
     injectLambdaContext(log) as RouteMiddleware,
     routeState(),
     requestLog(),
-    responseHeaders(),
+    responseHeaders(declared.cacheControl),
     securityHeaders(declared.contentSecurityPolicy),
     corsHeaders(),
     httpErrorHandler({ logger: false }) as RouteMiddleware,

@@ -131,12 +131,46 @@ function sendsAs(identity: string, address: string): boolean {
   return domain === identity || domain.endsWith(`.${identity}`);
 }
 
-const EnvSchema = v.object({
+const SECRET_SCHEMAS = {
   DATABASE_URL: databaseUrl,
   JWT_SECRET: v.pipe(
     v.string('is required'),
     v.check((secret) => Buffer.byteLength(secret) >= 32, 'must be at least 32 bytes long'),
   ),
+} satisfies Record<SecretVariable, unknown>;
+
+/** A secret this function was not given (`SECRETS`): empty, and `secret()` refuses to read it. */
+const notGranted = v.pipe(
+  v.optional(v.string(), ''),
+  v.transform(() => ''),
+);
+
+/**
+ * `SECRETS` lists the secrets this function needs (serverless.yml sets it from each function's
+ * `secrets:`, and its role may read only those); unset, every secret is required.
+ */
+const SecretsSchema = v.pipe(
+  v.optional(v.string()),
+  v.transform((list) =>
+    list === undefined
+      ? [...SECRET_VARIABLES]
+      : list
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+  ),
+  v.check(
+    (names) => names.every((name) => (SECRET_VARIABLES as readonly string[]).includes(name)),
+    `must list some of ${SECRET_VARIABLES.join(', ')}`,
+  ),
+);
+
+const secretEntries = (needed: readonly string[]) => ({
+  DATABASE_URL: needed.includes('DATABASE_URL') ? SECRET_SCHEMAS.DATABASE_URL : notGranted,
+  JWT_SECRET: needed.includes('JWT_SECRET') ? SECRET_SCHEMAS.JWT_SECRET : notGranted,
+});
+
+const baseEntries = {
   CORS_ORIGINS: v.pipe(
     v.optional(v.string(), ''),
     v.transform((list) =>
@@ -199,33 +233,34 @@ const EnvSchema = v.object({
     v.picklist(['optional', 'required'], 'must be optional or required'),
   ),
   ...rateRuleEntries,
-});
+};
 
-/** Checks between variables, each reported on the variable to fix. */
-const ConfigSchema = v.pipe(
-  EnvSchema,
-  v.forward(
-    v.partialCheck(
-      [['SMTP_URL'], ['SES_IDENTITY_ARN']],
-      (env) => env.SMTP_URL === undefined || env.SES_IDENTITY_ARN === undefined,
-      'and SES_IDENTITY_ARN are both set: mail goes through one transport, so set only one',
+/** The variables, then the checks between them, each reported on the variable to fix. */
+const envSchema = (needed: readonly string[]) =>
+  v.pipe(
+    v.object({ ...secretEntries(needed), ...baseEntries }),
+    v.forward(
+      v.partialCheck(
+        [['SMTP_URL'], ['SES_IDENTITY_ARN']],
+        (env) => env.SMTP_URL === undefined || env.SES_IDENTITY_ARN === undefined,
+        'and SES_IDENTITY_ARN are both set: mail goes through one transport, so set only one',
+      ),
+      ['SMTP_URL'],
     ),
-    ['SMTP_URL'],
-  ),
-  v.forward(
-    v.partialCheck(
-      [['MAIL_FROM'], ['SES_IDENTITY_ARN']],
-      (env) => {
-        const ses = env.SES_IDENTITY_ARN === undefined ? undefined : parseSesIdentity(env.SES_IDENTITY_ARN);
-        return ses === undefined || sendsAs(ses.identity, senderAddress(env.MAIL_FROM) ?? '');
-      },
-      'must be an address of the SES identity SES_IDENTITY_ARN names (SES sends only as a verified identity)',
+    v.forward(
+      v.partialCheck(
+        [['MAIL_FROM'], ['SES_IDENTITY_ARN']],
+        (env) => {
+          const ses = env.SES_IDENTITY_ARN === undefined ? undefined : parseSesIdentity(env.SES_IDENTITY_ARN);
+          return ses === undefined || sendsAs(ses.identity, senderAddress(env.MAIL_FROM) ?? '');
+        },
+        'must be an address of the SES identity SES_IDENTITY_ARN names (SES sends only as a verified identity)',
+      ),
+      ['MAIL_FROM'],
     ),
-    ['MAIL_FROM'],
-  ),
-);
+  );
 
-export type Config = v.InferOutput<typeof ConfigSchema>;
+export type Config = v.InferOutput<ReturnType<typeof envSchema>>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -241,9 +276,17 @@ export function configIssue(issues: readonly v.BaseIssue<unknown>[]): ConfigErro
 
 /** Checks an environment; throws one ConfigError whose message names the first bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const result = v.safeParse(ConfigSchema, env);
+  const needed = v.safeParse(v.object({ SECRETS: SecretsSchema }), env);
+  if (!needed.success) throw configIssue(needed.issues);
+  const result = v.safeParse(envSchema(needed.output.SECRETS ?? SECRET_VARIABLES), env);
   if (result.success) return result.output;
   throw configIssue(result.issues);
+}
+
+/** The secrets this process's function needs (`SECRETS`, every one when unset). */
+export function neededSecrets(env: Record<string, string | undefined>): SecretVariable[] {
+  const result = v.safeParse(SecretsSchema, env.SECRETS);
+  return result.success ? (result.output as SecretVariable[]) : [...SECRET_VARIABLES];
 }
 
 let current: Config | undefined;
@@ -256,6 +299,13 @@ export function config(): Config {
 
 /** Whether `config()` has been read already (the pipeline then skips loading it). */
 export const isConfigured = () => current !== undefined;
+
+/** A secret of this configuration; a function not given it (`SECRETS`) fails here, in one line. */
+export function secret(variable: SecretVariable): string {
+  const value = config()[variable];
+  if (!value) throw new ConfigError(`Invalid configuration: ${variable} is not among this function's SECRETS`);
+  return value;
+}
 
 /** The rule a name stands for in this configuration; null when it is off. */
 export const rateRuleOf = (rule: RuleName): RateRule | null => config()[RATE_LIMIT_RULES[rule].variable];

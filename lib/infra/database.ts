@@ -1,5 +1,6 @@
 import { type Client, createClient } from '#db/client.ts';
-import { config } from '#lib/infra/config.ts';
+import { secret } from '#lib/infra/config.ts';
+import { traceQueries } from '#lib/infra/tracing.ts';
 
 /**
  * The instance's one database client, made on first use from the configuration (so after the
@@ -8,7 +9,7 @@ import { config } from '#lib/infra/config.ts';
 let client: Client | undefined;
 
 export function database(): Client {
-  client ??= createClient(config().DATABASE_URL);
+  client ??= createClient(secret('DATABASE_URL'), traceQueries as <T>(sql: T) => T);
   return client;
 }
 

@@ -2,9 +2,10 @@ import { createHmac } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import { AppError, isDatabaseUnavailable, serviceUnavailable } from '#lib/http/errors.ts';
 import { normaliseEmail } from '#lib/http/validation.ts';
-import { config, MAX_RATE_WINDOW_SECONDS, RATE_LIMIT_RULES, type RuleName, rateRuleOf } from '#lib/infra/config.ts';
+import { MAX_RATE_WINDOW_SECONDS, RATE_LIMIT_RULES, type RuleName, rateRuleOf, secret } from '#lib/infra/config.ts';
 import { database } from '#lib/infra/database.ts';
 import { log } from '#lib/infra/log.ts';
+import { countRejection } from '#lib/infra/metrics.ts';
 
 /**
  * Rate limits counted in PostgreSQL: Lambda instances share no memory, so a counter anywhere
@@ -56,7 +57,7 @@ export const userSubject = (userId: string) => `user:${userId}`;
 
 /** Emails are kept as a keyed hash: the table then holds no address anyone typed, real or not. */
 export const emailSubject = (email: string) =>
-  `email:${createHmac('sha256', config().JWT_SECRET).update(normaliseEmail(email)).digest('base64url')}`;
+  `email:${createHmac('sha256', secret('JWT_SECRET')).update(normaliseEmail(email)).digest('base64url')}`;
 
 /** The window length is part of the key, so a changed window never inherits an old count. */
 export function rateLimitKey(rule: RuleName, subject: string): string {
@@ -156,7 +157,10 @@ export class RateLimitMeter {
   async enforce(rule: RuleName, subject: string): Promise<LimitState | undefined> {
     const state = await hit(rule, subject);
     this.record(state);
-    if (state?.exceeded) throw rateLimited();
+    if (state?.exceeded) {
+      countRejection(rule);
+      throw rateLimited();
+    }
     return state;
   }
 

@@ -9,6 +9,7 @@ import { type ClientInfo, revokeAllSessions, startSession } from '#lib/auth/sess
 import { AppError, isUniqueViolation, passwordMentionsEmailError } from '#lib/http/errors.ts';
 import { normaliseEmail } from '#lib/http/validation.ts';
 import { database } from '#lib/infra/database.ts';
+import { countDeliveries } from '#lib/infra/metrics.ts';
 import { deliverEmails, enqueueEmail } from '#lib/mail/outbox.ts';
 import type { User } from '#lib/users/schemas.ts';
 import { toUser } from '#lib/users/users.ts';
@@ -36,7 +37,7 @@ export async function resendVerification(userId: string): Promise<void> {
     if (row.emailVerifiedAt) return undefined;
     return queueVerification(tx, row);
   });
-  if (id) await deliverEmails([id]);
+  if (id) countDeliveries(await deliverEmails([id]));
 }
 
 /**

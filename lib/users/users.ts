@@ -10,6 +10,7 @@ import { type ClientInfo, revokeAllSessions, startSession } from '#lib/auth/sess
 import { AppError, isUniqueViolation, notFound, passwordMentionsEmailError } from '#lib/http/errors.ts';
 import { normaliseEmail, type Pagination } from '#lib/http/validation.ts';
 import { database } from '#lib/infra/database.ts';
+import { countDeliveries, countEvent } from '#lib/infra/metrics.ts';
 import { contains, pageOffset } from '#lib/infra/query.ts';
 import type { RateLimitMeter } from '#lib/infra/rate-limit.ts';
 import { deliverEmails } from '#lib/mail/outbox.ts';
@@ -57,7 +58,7 @@ export async function register(
       const outboxId = await queueVerification(tx, row);
       return { user: toUser(row), tokens, outboxId };
     });
-    await deliverEmails([signedUp.outboxId]);
+    countDeliveries(await deliverEmails([signedUp.outboxId]));
     return { user: signedUp.user, tokens: signedUp.tokens };
   } catch (error) {
     if (isUniqueViolation(error)) throw emailTaken();
@@ -76,10 +77,17 @@ export async function login(
   client: ClientInfo,
   meter: RateLimitMeter,
 ): Promise<{ user: User; tokens: Tokens }> {
-  const slots = await takeLoginFailureSlots(meter, email, client.ip);
+  const slots = await takeLoginFailureSlots(meter, email, client.ip).catch((error: unknown) => {
+    // A failure limit refusing even the attempt: a lockout.
+    if (error instanceof AppError && error.code === 'RATE_LIMIT_EXCEEDED') countEvent('login.locked');
+    throw error;
+  });
   const [row] = await database().db.select().from(users).where(byEmail(email));
   const valid = row ? await verifyPassword(row.passwordHash, password) : await verifyAgainstDummy(password);
-  if (!row || !valid) throw new AppError('INVALID_CREDENTIALS', 'Invalid email or password');
+  if (!row || !valid) {
+    countEvent('login.failed');
+    throw new AppError('INVALID_CREDENTIALS', 'Invalid email or password');
+  }
   await releaseLoginFailureSlots(meter, slots);
   const tokens = await database().db.transaction((tx) => startSession(tx, row, client));
   return { user: toUser(row), tokens };

@@ -5,6 +5,8 @@ import { setPriority, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { loadAwsServiceSpec } from '@aws-cdk/aws-service-spec';
+import type { PropertyType } from '@aws-cdk/service-spec-types';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pathsOf } from '#lib/http/declaration.ts';
 import { ERROR_STATUS } from '#lib/http/errors.ts';
@@ -34,6 +36,29 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 /** Paths served without an API key in every stage: the API reference, static, no data. */
 const PUBLIC = ['/docs', '/api/v1/openapi.json'];
 
+/**
+ * The SSM parameters (under /taskapi/<stage>/) each function may read, and nothing else: the
+ * database URL for every function that queries, the JWT secret for those that sign or verify
+ * tokens or key a limit by email, the schema owner's URL for `migrate` alone.
+ */
+const SECRETS: Record<string, string[]> = {
+  health: ['database-url'],
+  'auth-email-confirm': ['database-url'],
+  'rate-limit-cleanup': ['database-url'],
+  'mail-sender': ['database-url'],
+  migrate: ['migrate-database-url'],
+  docs: [],
+  openapi: [],
+  preflight: [],
+  'not-found': [],
+};
+const secretsOf = (name: string) => SECRETS[name] ?? ['database-url', 'jwt-secret'];
+const SECRET_VARIABLE: Record<string, string> = {
+  'database-url': 'DATABASE_URL',
+  'migrate-database-url': 'DATABASE_URL',
+  'jwt-secret': 'JWT_SECRET',
+};
+
 /** Values a leak would show: the package runs with these in its environment. */
 const CANARY_DATABASE_URL = 'postgres://taskapi:canary-db-password-7f3a91@pooler.internal:6432/taskapi';
 const CANARY_JWT_SECRET = 'canary-jwt-secret-5c0de6b1a2f94e7d8c3b';
@@ -42,7 +67,9 @@ interface Stage {
   name: 'dev' | 'prod';
   architecture: 'arm64' | 'x86_64';
   logRetentionInDays: number;
-  waf: boolean;
+  /** The stage's own values of serverless.yml params the test does not pass. */
+  databaseConnections: number;
+  deploymentType: string;
   params: Record<string, string>;
 }
 
@@ -51,14 +78,14 @@ const STAGES: Stage[] = [
     name: 'dev',
     architecture: 'arm64', // the default
     logRetentionInDays: 7,
-    waf: false,
+    databaseConnections: 40,
+    deploymentType: 'AllAtOnce',
     params: {
       subnetIds: 'subnet-0dev1,subnet-0dev2',
       securityGroupIds: 'sg-0dev',
       corsOrigins: 'https://app.dev.example.test',
       keyThrottleRate: '11',
       keyThrottleBurst: '22',
-      keyQuota: '3333',
       stageThrottleRate: '44',
       stageThrottleBurst: '55',
       sesIdentityArn: 'arn:aws:ses:eu-west-1:123456789012:identity/dev.example.test',
@@ -69,7 +96,8 @@ const STAGES: Stage[] = [
     name: 'prod',
     architecture: 'x86_64', // exercises the per-stage override
     logRetentionInDays: 90,
-    waf: true,
+    databaseConnections: 500,
+    deploymentType: 'Canary10Percent5Minutes',
     params: {
       architecture: 'x86_64',
       subnetIds: 'subnet-0prod1,subnet-0prod2,subnet-0prod3',
@@ -77,13 +105,16 @@ const STAGES: Stage[] = [
       corsOrigins: 'https://app.example.test,https://admin.example.test',
       keyThrottleRate: '66',
       keyThrottleBurst: '77',
-      keyQuota: '888888',
       stageThrottleRate: '99',
       stageThrottleBurst: '111',
       // An address identity, in another region than the stack.
       sesIdentityArn: 'arn:aws:ses:us-east-1:123456789012:identity/tasks@example.test',
       mailFromAddress: 'tasks@example.test',
       mailFromName: 'Tasks',
+      secretsKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/prod-secrets',
+      alarmEmail: 'oncall@example.test',
+      alarm5xxRate: '0.02',
+      alarmLoginLocked: '50',
     },
   },
 ];
@@ -164,14 +195,15 @@ beforeAll(async () => {
     packaged.set(stage.name, result);
     const lines = [...result.zips.keys()].sort().map((name) => {
       const bytes = readFileSync(join(result.dir, `${name}.zip`)).length;
-      return `  ${name.padEnd(22)} ${(bytes / 1024).toFixed(1).padStart(7)} KiB`;
+      const bundle = result.zips.get(name)?.find((entry) => entry.name === `functions/${name}.mjs`)?.size ?? 0;
+      return `  ${name.padEnd(22)} ${(bytes / 1024).toFixed(1).padStart(7)} KiB zip, ${(bundle / 1024).toFixed(1).padStart(7)} KiB bundle`;
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
       `serverless package --stage ${stage.name} (${stage.architecture}) in ${seconds}s:\n${lines.join('\n')}`,
     );
   }
-}, 240_000);
+}, 400_000);
 
 afterAll(() => {
   rmSync(workDir, { recursive: true, force: true });
@@ -216,7 +248,10 @@ function methods(packagedStage: Packaged): Method[] {
   const names = functionNames(template, stage.name);
   return ofType(template, 'AWS::ApiGateway::Method').map(([, resource]) => {
     const uri = JSON.stringify(resource.Properties.Integration?.Uri ?? {});
-    const target = /"Fn::GetAtt":\["([A-Za-z0-9]+LambdaFunction)","Arn"\]/.exec(uri)?.[1];
+    // The Live alias CodeDeploy shifts (every HTTP function has one), or the function itself.
+    const target =
+      /"Ref":"([A-Za-z0-9]+LambdaFunction)AliasLive"/.exec(uri)?.[1] ??
+      /"Fn::GetAtt":\["([A-Za-z0-9]+LambdaFunction)","Arn"\]/.exec(uri)?.[1];
     return {
       method: resource.Properties.HttpMethod,
       path: resourcePath(template, resource.Properties.ResourceId) || '/',
@@ -231,6 +266,75 @@ const staticValue = (value: unknown) => {
   expect(value).toMatch(/^'.*'$/s);
   return String(value).slice(1, -1);
 };
+
+/** The CloudFormation resource specification (AWS's registry schemas, as the CDK ships them). */
+const cloudFormationSpec = await loadAwsServiceSpec();
+
+type SpecType = PropertyType;
+
+/** An intrinsic function or reference: its value is only known at deploy time. */
+const isIntrinsic = (value: unknown) =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.keys(value).length === 1 &&
+  /^(Ref|Fn::.+|Condition)$/.test(Object.keys(value)[0] ?? '');
+
+function checkProperties(
+  properties: Record<string, { type: SpecType; required?: boolean }>,
+  value: unknown,
+  at: string,
+  problems: string[],
+): void {
+  if (isIntrinsic(value)) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(`${at}: expected an object`);
+    return;
+  }
+  for (const [name, property] of Object.entries(properties)) {
+    if (property.required && !(name in value)) problems.push(`${at}: ${name} is required`);
+  }
+  for (const [name, entry] of Object.entries(value)) {
+    const property = properties[name];
+    if (!property) problems.push(`${at}: unknown property ${name}`);
+    else checkValue(property.type, entry, `${at}.${name}`, problems);
+  }
+}
+
+function checkValue(type: SpecType, value: unknown, at: string, problems: string[]): void {
+  if (isIntrinsic(value)) return;
+  switch (type.type) {
+    case 'ref': {
+      const definition = cloudFormationSpec.get('typeDefinition', type.reference.$ref);
+      checkProperties(definition.properties, value, at, problems);
+      return;
+    }
+    case 'array':
+      if (!Array.isArray(value)) problems.push(`${at}: expected a list`);
+      else for (const [index, item] of value.entries()) checkValue(type.element, item, `${at}[${index}]`, problems);
+      return;
+    case 'map':
+      if (typeof value !== 'object' || value === null) problems.push(`${at}: expected a map`);
+      else for (const [key, item] of Object.entries(value)) checkValue(type.element, item, `${at}.${key}`, problems);
+      return;
+    case 'union': {
+      const attempts = type.types.map((option) => {
+        const found: string[] = [];
+        checkValue(option, value, at, found);
+        return found;
+      });
+      if (attempts.every((found) => found.length > 0)) problems.push(...(attempts[0] ?? []));
+      return;
+    }
+    case 'string':
+      if (type.allowedValues && typeof value === 'string' && !type.allowedValues.includes(value)) {
+        problems.push(`${at}: ${value} is not one of ${type.allowedValues.join(', ')}`);
+      }
+      return;
+    default:
+      return;
+  }
+}
 
 describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s', (stageName) => {
   const current = () => stageOf(stageName);
@@ -285,18 +389,39 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
     );
   });
 
-  it('runs every function on nodejs24.x with the stage architecture, in the stage VPC', () => {
+  it('runs every function on nodejs24.x with the stage architecture, traced, in the VPC only if it reaches the database', () => {
     const { template, stage } = current();
     const functions = ofType(template, 'AWS::Lambda::Function');
+    const names = functionNames(template, stage.name);
     expect(functions.length).toBeGreaterThanOrEqual(routes.length + 3);
     for (const [id, resource] of functions) {
+      const name = names.get(id) as string;
       expect(resource.Properties.Runtime, id).toBe('nodejs24.x');
       expect(resource.Properties.Architectures, id).toEqual([stage.architecture]);
-      expect(resource.Properties.VpcConfig, id).toEqual({
-        SubnetIds: { 'Fn::Split': [',', stage.params.subnetIds] },
-        SecurityGroupIds: { 'Fn::Split': [',', stage.params.securityGroupIds] },
-      });
+      expect(resource.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+      if (secretsOf(name).some((secret) => secret.includes('database-url'))) {
+        expect(resource.Properties.VpcConfig, id).toEqual({
+          SubnetIds: { 'Fn::Split': [',', stage.params.subnetIds] },
+          SecurityGroupIds: { 'Fn::Split': [',', stage.params.securityGroupIds] },
+        });
+      } else {
+        expect(resource.Properties.VpcConfig, id).toBeUndefined();
+      }
     }
+  });
+
+  it("bounds each function's concurrency, and those holding a database connection within the pooler's budget", () => {
+    const { template, stage } = current();
+    const names = functionNames(template, stage.name);
+    let connections = 0;
+    for (const [id, resource] of ofType(template, 'AWS::Lambda::Function')) {
+      const reserved = resource.Properties.ReservedConcurrentExecutions;
+      expect(reserved, id).toBeGreaterThanOrEqual(1);
+      if (secretsOf(names.get(id) as string).some((secret) => secret.endsWith('database-url'))) connections += reserved;
+    }
+    expect(connections).toBeLessThanOrEqual(stage.databaseConnections);
+    // Migrations never run twice at once.
+    expect(template.Resources.MigrateLambdaFunction?.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
   it('gives each function its own log group with the stage retention', () => {
@@ -312,7 +437,7 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
     }
   });
 
-  it('has one API key per client app, each in a usage plan with the stage throttle and quota', () => {
+  it('has one API key per client app, each in a usage plan with a throttle and no quota a copied key could use up', () => {
     const { template, stage } = current();
     const keys = new Map(ofType(template, 'AWS::ApiGateway::ApiKey').map(([id, key]) => [id, key.Properties]));
     const plans = new Map(ofType(template, 'AWS::ApiGateway::UsagePlan').map(([id, plan]) => [id, plan.Properties]));
@@ -329,7 +454,7 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
         RateLimit: Number(stage.params.keyThrottleRate),
         BurstLimit: Number(stage.params.keyThrottleBurst),
       });
-      expect(plan.Quota, id).toEqual({ Limit: Number(stage.params.keyQuota), Period: 'DAY' });
+      expect(plan, id).not.toHaveProperty('Quota');
       expect(plan.ApiStages, id).toEqual([{ ApiId: { Ref: 'ApiGatewayRestApi' }, Stage: stage.name }]);
       const planKeys = links
         .filter((link) => link.UsagePlanId.Ref === id)
@@ -366,7 +491,7 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
       ACCESS_DENIED: ['403', 'INSUFFICIENT_PERMISSIONS'],
       THROTTLED: ['429', 'RATE_LIMIT_EXCEEDED'],
       QUOTA_EXCEEDED: ['429', 'RATE_LIMIT_EXCEEDED'],
-      WAF_FILTERED: ['429', 'RATE_LIMIT_EXCEEDED'],
+      WAF_FILTERED: ['403', 'INSUFFICIENT_PERMISSIONS'],
       REQUEST_TOO_LARGE: ['413', 'PAYLOAD_TOO_LARGE'],
       UNSUPPORTED_MEDIA_TYPE: ['415', 'UNSUPPORTED_MEDIA_TYPE'],
       INTEGRATION_TIMEOUT: ['503', 'SERVICE_UNAVAILABLE'],
@@ -419,31 +544,97 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
     const { template, stage, dir } = current();
     for (const file of ['cloudformation-template-update-stack.json', 'serverless-state.json']) {
       const text = readFileSync(join(dir, file), 'utf8');
-      expect(text, file).not.toContain('canary');
+      expect(text, file).not.toContain('canary-db-password');
+      expect(text, file).not.toContain('canary-jwt-secret');
       expect(text, file).not.toContain(CANARY_DATABASE_URL);
       expect(text, file).not.toContain(CANARY_JWT_SECRET);
     }
+    const names = functionNames(template, stage.name);
     for (const [id, resource] of ofType(template, 'AWS::Lambda::Function')) {
       const variables = resource.Properties.Environment.Variables;
+      const secrets = secretsOf(names.get(id) as string);
       expect(variables, id).not.toHaveProperty('DATABASE_URL');
       expect(variables, id).not.toHaveProperty('JWT_SECRET');
-      expect(variables, id).toMatchObject({
-        DATABASE_URL_SSM_PARAMETER: `/taskapi/${stage.name}/database-url`,
-        JWT_SECRET_SSM_PARAMETER: `/taskapi/${stage.name}/jwt-secret`,
-        CORS_ORIGINS: stage.params.corsOrigins,
-      });
+      expect(variables.CORS_ORIGINS, id).toBe(stage.params.corsOrigins);
+      expect(variables.SECRETS, id).toBe(secrets.map((secret) => SECRET_VARIABLE[secret]).join(','));
+      const named = Object.fromEntries(Object.entries(variables).filter(([key]) => key.endsWith('_SSM_PARAMETER')));
+      expect(named, id).toEqual(
+        Object.fromEntries(
+          secrets.map((secret) => [`${SECRET_VARIABLE[secret]}_SSM_PARAMETER`, `/taskapi/${stage.name}/${secret}`]),
+        ),
+      );
     }
-    const statements = template.Resources.IamRoleLambdaExecution?.Properties.Policies.flatMap(
-      // biome-ignore lint/suspicious/noExplicitAny: IAM policy JSON
-      (policy: any) => policy.PolicyDocument.Statement,
-    );
-    expect(statements).toContainEqual({
-      Effect: 'Allow',
-      Action: ['ssm:GetParameters'],
-      Resource: ['database-url', 'jwt-secret'].map((name) => ({
-        'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/taskapi/${stage.name}/${name}`,
-      })),
-    });
+  });
+
+  it('gives each function a role of its own that grants exactly what it needs', () => {
+    const { template, stage } = current();
+    const names = functionNames(template, stage.name);
+    const sub = (text: string) => ({ 'Fn::Sub': text });
+    const roles = new Set<string>();
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    for (const [id, resource] of ofType(template, 'AWS::Lambda::Function')) {
+      const name = names.get(id) as string;
+      const roleId = resource.Properties.Role['Fn::GetAtt']?.[0];
+      expect(roles.has(roleId), `${name} shares a role`).toBe(false);
+      roles.add(roleId);
+      const role = template.Resources[roleId];
+      expect(role?.Type, name).toBe('AWS::IAM::Role');
+      expect(role?.Properties.ManagedPolicyArns, name).toBeUndefined();
+      expect(role?.Properties.AssumeRolePolicyDocument.Statement, name).toEqual([
+        { Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: ['sts:AssumeRole'] },
+      ]);
+      const statements = role?.Properties.Policies.flatMap(
+        // biome-ignore lint/suspicious/noExplicitAny: IAM policy JSON
+        (policy: any) => policy.PolicyDocument.Statement,
+      );
+      const secrets = secretsOf(name);
+      const expected: unknown[] = [
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: [
+            sub(
+              `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/taskapi-${stage.name}-${name}:*`,
+            ),
+          ],
+        },
+        { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: ['*'] },
+      ];
+      if (secrets.some((secret) => secret.endsWith('database-url'))) {
+        expected.push({
+          Effect: 'Allow',
+          Action: expect.arrayContaining(['ec2:CreateNetworkInterface']),
+          Resource: ['*'],
+        });
+      }
+      if (secrets.length > 0) {
+        expected.push({
+          Effect: 'Allow',
+          Action: ['ssm:GetParameters'],
+          Resource: secrets.map((secret) =>
+            sub(
+              `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/taskapi/${stage.name}/${secret}`,
+            ),
+          ),
+        });
+        if (stage.params.secretsKmsKeyArn) {
+          expected.push({
+            Effect: 'Allow',
+            Action: ['kms:Decrypt'],
+            Resource: [stage.params.secretsKmsKeyArn],
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string
+            Condition: { StringEquals: { 'kms:ViaService': sub('ssm.${AWS::Region}.amazonaws.com') } },
+          });
+        }
+      }
+      expect(statements, name).toEqual(expected);
+      const ec2 = statements.find((statement: { Action: string[] }) => statement.Action[0]?.startsWith('ec2:'));
+      if (ec2)
+        expect(
+          ec2.Action.every((action: string) => /^ec2:[A-Z]/.test(action) && !action.includes('*')),
+          name,
+        ).toBe(true);
+    }
   });
 
   it('lets the functions send mail through SES only as the stage identity and its sender address', () => {
@@ -540,20 +731,305 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
     );
   });
 
-  it('adds a per-IP rate limit on /auth/* with AWS WAF only where the stage enables it', () => {
+  it('puts a regional web ACL in front of the regional API: per-IP rates on every path and on auth, body size, managed rules', () => {
     const { template, stage } = current();
-    expect(template.Conditions?.WafEnabled).toEqual({ 'Fn::Equals': [`waf-${stage.waf}`, 'waf-true'] });
+    // Edge-optimized, the API would be reached through CloudFront, and a regional ACL would see
+    // CloudFront's addresses instead of the clients'.
+    expect(template.Resources.ApiGatewayRestApi?.Properties.EndpointConfiguration).toEqual({ Types: ['REGIONAL'] });
     const acl = template.Resources.WafWebAcl;
-    expect(acl?.Condition).toBe('WafEnabled');
-    const [rule] = acl?.Properties.Rules ?? [];
-    expect(rule.Action).toEqual({ Block: {} });
-    expect(rule.Statement.RateBasedStatement).toMatchObject({
-      AggregateKeyType: 'IP',
-      ScopeDownStatement: { ByteMatchStatement: { SearchString: '/api/v1/auth/', FieldToMatch: { UriPath: {} } } },
+    expect(acl?.Condition).toBeUndefined();
+    expect(acl?.Properties.Scope).toBe('REGIONAL');
+    expect(acl?.Properties.AssociationConfig).toEqual({
+      RequestBody: { API_GATEWAY: { DefaultSizeInspectionLimit: 'KB_64' } },
     });
+    const rules = new Map(
+      // biome-ignore lint/suspicious/noExplicitAny: WAF rule JSON
+      (acl?.Properties.Rules ?? []).map((rule: any) => [rule.Name, rule]),
+    );
+    // biome-ignore lint/suspicious/noExplicitAny: WAF rule JSON
+    const rule = (name: string): any => rules.get(name);
+    expect([...rules.keys()]).toEqual([
+      'requests-per-ip',
+      'auth-requests-per-ip',
+      'body-over-64-kib',
+      'aws-ip-reputation',
+      'aws-known-bad-inputs',
+      'aws-common',
+    ]);
+
+    const rateLimited = {
+      Block: {
+        CustomResponse: {
+          ResponseCode: 429,
+          CustomResponseBodyKey: 'rate-limited',
+          ResponseHeaders: [{ Name: 'Retry-After', Value: '300' }],
+        },
+      },
+    };
+    expect(rule('requests-per-ip').Action).toEqual(rateLimited);
+    expect(rule('requests-per-ip').Statement).toEqual({
+      RateBasedStatement: {
+        Limit: stage.name === 'prod' ? 3000 : 1500,
+        EvaluationWindowSec: 300,
+        AggregateKeyType: 'IP',
+      },
+    });
+    expect(rule('auth-requests-per-ip').Action).toEqual(rateLimited);
+    const auth = rule('auth-requests-per-ip').Statement.RateBasedStatement;
+    expect(auth).toMatchObject({ Limit: 300, AggregateKeyType: 'IP' });
+    expect(auth.ScopeDownStatement.ByteMatchStatement).toMatchObject({
+      SearchString: '/api/v1/auth/',
+      FieldToMatch: { UriPath: {} },
+      PositionalConstraint: 'CONTAINS',
+    });
+    // Decoded before it is lower-cased and compared: /api/v1/%41uth/ is /api/v1/auth/.
+    expect(
+      auth.ScopeDownStatement.ByteMatchStatement.TextTransformations.map((step: { Type: string }) => step.Type),
+    ).toEqual(['URL_DECODE', 'NORMALIZE_PATH', 'LOWERCASE']);
+    expect(JSON.parse(acl?.Properties.CustomResponseBodies['rate-limited'].Content).error.code).toBe(
+      'RATE_LIMIT_EXCEEDED',
+    );
+
+    expect(rule('body-over-64-kib').Statement.SizeConstraintStatement).toMatchObject({
+      FieldToMatch: { Body: { OversizeHandling: 'MATCH' } },
+      ComparisonOperator: 'GT',
+      Size: 64 * 1024,
+    });
+    expect(rule('body-over-64-kib').Action.Block.CustomResponse.ResponseCode).toBe(413);
+
+    const managed = (name: string) => rule(name).Statement.ManagedRuleGroupStatement;
+    expect(managed('aws-ip-reputation')).toMatchObject({
+      VendorName: 'AWS',
+      Name: 'AWSManagedRulesAmazonIpReputationList',
+    });
+    expect(managed('aws-known-bad-inputs')).toMatchObject({
+      VendorName: 'AWS',
+      Name: 'AWSManagedRulesKnownBadInputsRuleSet',
+    });
+    expect(managed('aws-common')).toMatchObject({ VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' });
+    // Its 8 KiB body rule only counts: the API accepts 64 KiB, enforced by body-over-64-kib.
+    expect(managed('aws-common').RuleActionOverrides).toEqual([
+      { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+    ]);
+    for (const name of ['aws-ip-reputation', 'aws-known-bad-inputs', 'aws-common']) {
+      expect(rule(name).OverrideAction, name).toEqual({ None: {} });
+    }
+
     const association = template.Resources.WafWebAclAssociation;
-    expect(association?.Condition).toBe('WafEnabled');
+    expect(association?.Condition).toBeUndefined();
+    expect(association?.Properties.WebACLArn).toEqual({ 'Fn::GetAtt': ['WafWebAcl', 'Arn'] });
+    expect(JSON.stringify(association?.Properties.ResourceArn)).toContain(`/stages/${stage.name}`);
     expect(association?.DependsOn).toEqual(ofType(template, 'AWS::ApiGateway::Deployment').map(([id]) => id));
+  });
+
+  it('blocks public access to the deployment bucket and refuses it over plain HTTP', () => {
+    const { template } = current();
+    const bucket = template.Resources.ServerlessDeploymentBucket?.Properties;
+    expect(bucket?.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket?.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({
+      SSEAlgorithm: 'AES256',
+    });
+    const policy = template.Resources.ServerlessDeploymentBucketPolicy?.Properties.PolicyDocument.Statement;
+    expect(policy).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': false } },
+      }),
+    );
+  });
+
+  it('traces the stage, writes its access log as JSON with the stage retention, and compresses answers', () => {
+    const { template, stage } = current();
+    const [[, deployment] = []] = ofType(template, 'AWS::ApiGateway::Deployment');
+    const settings = deployment?.Properties.StageDescription;
+    expect(settings.TracingEnabled).toBe(true);
+    expect(settings.AccessLogSetting.DestinationArn).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string
+      'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${ApiAccessLogGroup}',
+    });
+    expect(template.Resources.ApiAccessLogGroup?.Properties).toEqual({
+      LogGroupName: `/aws/apigateway/taskapi-${stage.name}/access`,
+      RetentionInDays: stage.logRetentionInDays,
+    });
+    // Every $context variable stands inside a JSON string, so each line is one JSON object.
+    const format: string = settings.AccessLogSetting.Format;
+    const line = JSON.parse(format.replaceAll(/\$context\.[A-Za-z.]+/g, 'x'));
+    expect(Object.keys(line)).toEqual(
+      expect.arrayContaining([
+        'requestId',
+        'ip',
+        'method',
+        'resource',
+        'status',
+        'latencyMs',
+        'responseType',
+        'traceId',
+      ]),
+    );
+    expect(format).toContain('$context.identity.apiKeyId');
+    expect(format).not.toMatch(/\$context\.identity\.apiKey(?!Id)/);
+    expect(format).not.toContain('authorization');
+    // Gzip for what the client accepts, above 1 KiB: the 2.6 MB docs page included.
+    expect(template.Resources.ApiGatewayRestApi?.Properties.MinimumCompressionSize).toBe(1024);
+  });
+
+  it('has the alarms, on metrics that exist, sent to the stage topic, and a dashboard showing each', async () => {
+    const { template, stage } = current();
+    const { EVENT_METRICS } = await import('#lib/infra/metrics.ts');
+    const namespace = `taskapi/${stage.name}`;
+    const alarms = new Map(ofType(template, 'AWS::CloudWatch::Alarm').map(([id, alarm]) => [id, alarm.Properties]));
+    const names = functionNames(template, stage.name);
+    const groups = Math.ceil(names.size / 10);
+    const generated = Array.from({ length: groups }, (_, index) => [
+      `LambdaErrorsAlarm${index + 1}`,
+      `LambdaThrottlesAlarm${index + 1}`,
+    ]).flat();
+    expect([...alarms.keys()].sort()).toEqual(
+      [
+        'Api5xxAlarm',
+        'ApiLatencyAlarm',
+        'DatabaseUnavailableAlarm',
+        'RefreshReuseAlarm',
+        'LoginLockedAlarm',
+        'MailFailedAlarm',
+        'GatewayThrottledAlarm',
+        'WafBlockedAlarm',
+        ...generated,
+      ].sort(),
+    );
+    for (const [id, alarm] of alarms) {
+      expect(alarm.AlarmActions, id).toEqual([{ Ref: 'AlarmTopic' }]);
+      expect(alarm.TreatMissingData, id).toBe('notBreaching');
+      expect(alarm.AlarmName, id).toMatch(new RegExp(`^taskapi-${stage.name}-`));
+    }
+    // A param given with --param arrives as text; CloudFormation reads either.
+    const threshold = (id: string) => Number(alarms.get(id)?.Threshold);
+    expect(threshold('Api5xxAlarm')).toBe(stage.name === 'prod' ? 0.02 : 0.05);
+    expect(threshold('LoginLockedAlarm')).toBe(stage.name === 'prod' ? 50 : 20);
+    expect(threshold('ApiLatencyAlarm')).toBe(3000);
+    expect(alarms.get('ApiLatencyAlarm')?.ExtendedStatistic).toBe('p99');
+    for (const id of ['Api5xxAlarm', 'ApiLatencyAlarm']) {
+      expect(alarms.get(id)?.Namespace, id).toBe('AWS/ApiGateway');
+      expect(alarms.get(id)?.Dimensions, id).toEqual([
+        { Name: 'ApiName', Value: `taskapi-${stage.name}` },
+        { Name: 'Stage', Value: stage.name },
+      ]);
+    }
+    const emitted: Record<string, string> = {
+      DatabaseUnavailableAlarm: EVENT_METRICS['database.unavailable'],
+      RefreshReuseAlarm: EVENT_METRICS['refresh.reuse_detected'],
+      LoginLockedAlarm: EVENT_METRICS['login.locked'],
+      MailFailedAlarm: EVENT_METRICS['email.failed'],
+    };
+    for (const [id, metric] of Object.entries(emitted)) {
+      expect(alarms.get(id), id).toMatchObject({
+        Namespace: namespace,
+        MetricName: metric,
+        Dimensions: [{ Name: 'service', Value: 'taskapi' }],
+        Statistic: 'Sum',
+      });
+    }
+    // The functions put their metrics where the alarms look.
+    for (const [id, resource] of ofType(template, 'AWS::Lambda::Function')) {
+      expect(resource.Properties.Environment.Variables, id).toMatchObject({
+        POWERTOOLS_METRICS_NAMESPACE: namespace,
+        POWERTOOLS_SERVICE_NAME: 'taskapi',
+        POWERTOOLS_METRICS_DISABLED: 'false',
+      });
+    }
+    const filter = template.Resources.GatewayThrottledMetricFilter?.Properties;
+    expect(filter?.LogGroupName).toEqual({ Ref: 'ApiAccessLogGroup' });
+    expect(filter?.MetricTransformations).toEqual([
+      { MetricNamespace: namespace, MetricName: 'GatewayThrottled', MetricValue: '1', Unit: 'Count' },
+    ]);
+    expect(alarms.get('GatewayThrottledAlarm')).toMatchObject({ Namespace: namespace, MetricName: 'GatewayThrottled' });
+    expect(alarms.get('WafBlockedAlarm')).toMatchObject({ Namespace: 'AWS/WAFV2', MetricName: 'BlockedRequests' });
+
+    // The Lambda alarms sum errors (and throttles) of every function, each function once.
+    for (const metric of ['Errors', 'Throttles']) {
+      const watched = [...alarms]
+        .filter(([id]) => id.startsWith(`Lambda${metric}Alarm`))
+        .flatMap(([, alarm]) =>
+          alarm.Metrics.filter((query: { MetricStat?: unknown }) => query.MetricStat).map(
+            (query: { MetricStat: { Metric: { MetricName: string; Dimensions: [{ Value: { Ref: string } }] } } }) => {
+              expect(query.MetricStat.Metric.MetricName).toBe(metric);
+              return query.MetricStat.Metric.Dimensions[0].Value.Ref;
+            },
+          ),
+        );
+      expect(watched.sort(), metric).toEqual([...names.keys()].sort());
+    }
+
+    expect(template.Resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
+    const subscription = template.Resources.AlarmEmailSubscription;
+    expect(subscription?.Condition).toBe('HasAlarmEmail');
+    expect(subscription?.Properties).toMatchObject({ Protocol: 'email', TopicArn: { Ref: 'AlarmTopic' } });
+    expect(template.Conditions?.HasAlarmEmail).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [stage.params.alarmEmail ?? '', ''] }],
+    });
+
+    const body = template.Resources.Dashboard?.Properties.DashboardBody['Fn::Join'][1];
+    const shown = body.filter((part: unknown) => typeof part === 'object' && part !== null && 'Fn::GetAtt' in part);
+    for (const id of alarms.keys()) expect(shown, id).toContainEqual({ 'Fn::GetAtt': [id, 'Arn'] });
+    // Every ARN and the region stand inside JSON strings.
+    const text = body.map((part: unknown) => (typeof part === 'string' ? part : 'x')).join('');
+    expect(JSON.parse(text).widgets.length).toBeGreaterThan(alarms.size);
+  });
+
+  it('shifts traffic to each HTTP function through CodeDeploy, rolled back on the alarms', () => {
+    const { template, stage } = current();
+    const names = functionNames(template, stage.name);
+    const http = new Set(methods(current()).map((method) => method.functionName));
+    const groups = new Map(
+      ofType(template, 'AWS::CodeDeploy::DeploymentGroup').map(([id, group]) => [id, group.Properties]),
+    );
+    for (const [id, name] of names) {
+      const alias = template.Resources[`${id}AliasLive`];
+      if (!http.has(name)) {
+        expect(alias, name).toBeUndefined();
+        continue;
+      }
+      expect(alias?.Properties, name).toMatchObject({ Name: 'Live', FunctionName: { Ref: id } });
+      const group = groups.get(`${id}DeploymentGroup`);
+      expect(group?.DeploymentConfigName, name).toEqual({
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string
+        'Fn::Sub': ['CodeDeployDefault.Lambda${ConfigName}', { ConfigName: stage.deploymentType }],
+      });
+      expect(group?.AutoRollbackConfiguration, name).toEqual({
+        Enabled: true,
+        Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST'],
+      });
+      const watched = group?.AlarmConfiguration.Alarms.map((alarm: { Name: { Ref: string } }) => alarm.Name.Ref);
+      expect(watched, name).toEqual(expect.arrayContaining(['Api5xxAlarm', 'ApiLatencyAlarm', 'LambdaErrorsAlarm1']));
+      expect(group?.AlarmConfiguration.Enabled, name).toBe(true);
+    }
+    // API Gateway calls the alias, never the unpublished function.
+    for (const [id, resource] of ofType(template, 'AWS::ApiGateway::Method')) {
+      if (resource.Properties.Integration?.Type !== 'AWS_PROXY') continue;
+      expect(JSON.stringify(resource.Properties.Integration.Uri), id).toMatch(/AliasLive/);
+    }
+  });
+
+  it('uses only resource types and properties of the CloudFormation resource specification', () => {
+    const { template } = current();
+    const problems: string[] = [];
+    for (const [id, resource] of Object.entries(template.Resources)) {
+      const spec = cloudFormationSpec.lookup('resource', 'cloudFormationType', 'equals', resource.Type);
+      if (spec.length !== 1) {
+        problems.push(`${id}: unknown type ${resource.Type}`);
+        continue;
+      }
+      // biome-ignore lint/style/noNonNullAssertion: looked up above
+      checkProperties(spec[0]!.properties, resource.Properties ?? {}, id, problems);
+    }
+    expect(problems).toEqual([]);
   });
 
   it('packs each function as one bundle plus only what it needs', () => {

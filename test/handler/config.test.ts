@@ -93,6 +93,21 @@ describe('configuration', () => {
   ])('names the bad variable in one line (%o)', (override, message) => {
     expect(() => parseConfig({ ...valid, ...override })).toThrow(expect.objectContaining({ message }));
   });
+
+  it('requires only the secrets SECRETS names, and refuses to hand out the others', async () => {
+    const { DATABASE_URL } = valid;
+    const config = parseConfig({ SECRETS: 'DATABASE_URL', DATABASE_URL });
+
+    expect(config.DATABASE_URL).toBe(DATABASE_URL);
+    expect(config.JWT_SECRET).toBe('');
+    expect(parseConfig({ SECRETS: '', JWT_SECRET: 'short' }).JWT_SECRET).toBe('');
+    expect(() => parseConfig({ SECRETS: 'DATABASE_URL,JWT_SECRET', DATABASE_URL })).toThrow(
+      'Invalid configuration: JWT_SECRET is required',
+    );
+    expect(() => parseConfig({ ...valid, SECRETS: 'DATABASE_URL,API_KEY' })).toThrow(
+      'Invalid configuration: SECRETS must list some of DATABASE_URL, JWT_SECRET',
+    );
+  });
 });
 
 describe('the mail transport configuration', () => {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { STATIC_DOCUMENT_CACHE } from '#lib/http/declaration.ts';
 import page from '#lib/reference/docs-page.json' with { type: 'json' };
 import { handler as docs } from '../../functions/docs.ts';
 import { handler as openapi } from '../../functions/openapi.ts';
@@ -157,6 +158,13 @@ describe('GET /docs', () => {
     expect(page.contentSecurityPolicy).toMatch(/^default-src 'none'; .*; script-src 'sha256-/);
     expect(page.contentSecurityPolicy).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
     expect(reply.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('may be cached by browsers and shared caches, unlike every other answer', async () => {
+    const reply = await invoke(docs);
+
+    expect(reply.headers['cache-control']).toBe(STATIC_DOCUMENT_CACHE);
+    expect(STATIC_DOCUMENT_CACHE).toMatch(/^public, max-age=\d+/);
   });
 });
 

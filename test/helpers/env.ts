@@ -3,6 +3,8 @@ export const TEST_ENV = {
   JWT_SECRET: 'test-only-secret-that-is-at-least-32-bytes-long',
   CORS_ORIGINS: 'https://app.example.test,https://admin.example.test',
   LOG_LEVEL: 'warn',
+  // No EMF lines among the log lines tests read; test/handler/observability.test.ts turns them on.
+  POWERTOOLS_METRICS_DISABLED: 'true',
   // Generous limits: the shared e2e server serves every e2e file from one IP, and handler tests
   // register many users from one address. Tests of the limits set their own rules.
   RATE_LIMIT_LOGIN: '1000/15m',

@@ -1,6 +1,7 @@
 import type { ErrorEnvelope } from '#lib/http/envelopes.ts';
 import { AppError, isDatabaseUnavailable, serviceUnavailable } from '#lib/http/errors.ts';
 import { log } from '#lib/infra/log.ts';
+import { countEvent } from '#lib/infra/metrics.ts';
 import type { RouteMiddleware } from './types.ts';
 
 /**
@@ -46,6 +47,7 @@ export const errorEnvelope = (): RouteMiddleware => ({
   onError: function renderError(request) {
     if (request.response !== undefined) return;
     const error = toAppError(request.error);
+    if (error.code === 'SERVICE_UNAVAILABLE') countEvent('database.unavailable');
     if (error.statusCode >= 500) {
       log.error(error.code === 'INTERNAL_ERROR' ? 'unhandled error' : 'service unavailable', {
         error: describeError(request.error),

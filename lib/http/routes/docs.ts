@@ -1,4 +1,4 @@
-import { declareRoute } from '#lib/http/declaration.ts';
+import { declareRoute, STATIC_DOCUMENT_CACHE } from '#lib/http/declaration.ts';
 import page from '#lib/reference/docs-page.json' with { type: 'json' };
 
 /**
@@ -18,4 +18,5 @@ export const declaration = declareRoute({
   contentSecurityPolicy: page.contentSecurityPolicy,
   success: { status: 200, description: 'The page.', media: { type: 'text/html', schema: { type: 'string' } } },
   public: true,
+  cacheControl: STATIC_DOCUMENT_CACHE,
 });

@@ -1,4 +1,4 @@
-import { declareRoute } from '#lib/http/declaration.ts';
+import { declareRoute, STATIC_DOCUMENT_CACHE } from '#lib/http/declaration.ts';
 
 /** Not rate-limited, like the docs page: both are static and touch no data. */
 export const declaration = declareRoute({
@@ -23,4 +23,5 @@ export const declaration = declareRoute({
     },
   },
   public: true,
+  cacheControl: STATIC_DOCUMENT_CACHE,
 });
