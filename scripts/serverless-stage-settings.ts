@@ -174,7 +174,11 @@ export default class StageSettingsPlugin {
         return source;
       });
       const environment: Record<string, unknown> = { ...definition.environment };
-      environment.SECRETS = secrets.map((secret) => secret.variable).join(',');
+      // serverless-offline runs every function in one process that shares its modules, so one
+      // memoized configuration serves them all: locally every function gets every secret.
+      if (service.provider.stage !== 'local') {
+        environment.SECRETS = secrets.map((secret) => secret.variable).join(',');
+      }
       for (const secret of secrets) {
         if (secret.parameter) environment[`${secret.variable}_SSM_PARAMETER`] = secret.parameter;
       }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
 import { rateLimits } from '#db/schema.ts';
+import { countRejection } from '#lib/infra/metrics.ts';
 import {
   emailSubject,
   hit,
@@ -31,6 +32,7 @@ export async function takeLoginFailureSlots(meter: RateLimitMeter, email: string
   const taken = states.filter((state): state is LimitState => state !== undefined);
   for (const state of taken) meter.record(state);
   if (taken.some((state) => state.exceeded)) {
+    for (const state of taken) if (state.exceeded) countRejection(state.rule);
     // A refused attempt checks no password, so it is no failure for the other rule: an
     // attacker hammering a network that is locked out must not use up the owner's per-email cap.
     await Promise.all(taken.filter((state) => !state.exceeded).map((state) => release(state)));
