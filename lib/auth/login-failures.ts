@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
 import { rateLimits } from '#db/schema.ts';
 import { countRejection } from '#lib/infra/metrics.ts';
+import { likeLiteral } from '#lib/infra/query.ts';
 import {
   emailSubject,
   hit,
@@ -47,15 +48,13 @@ export async function releaseLoginFailureSlots(meter: RateLimitMeter, slots: rea
   for (const state of released) meter.record(state);
 }
 
-const likePattern = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /**
  * Deletes every failed-login counter of an email, from every network: the way back from a
  * lockout (password reset). A pattern match on the key: this runs only on a reset, and the
  * clean-up keeps the table to the windows still open.
  */
 export async function clearLoginFailures(executor: Transaction, email: string): Promise<void> {
-  const subject = likePattern(emailSubject(email));
+  const subject = likeLiteral(emailSubject(email));
   await executor
     .delete(rateLimits)
     .where(

@@ -1,5 +1,5 @@
 import { config } from '#lib/infra/config.ts';
-import { database } from '#lib/infra/database.ts';
+import { database, deleteInBatches } from '#lib/infra/database.ts';
 import { MAX_ATTEMPTS } from '#lib/mail/outbox.ts';
 
 /** How long sent emails stay in the outbox (for support questions), and given-up ones. */
@@ -8,26 +8,6 @@ export const FAILED_EMAIL_RETENTION_DAYS = 30;
 
 /** How long ended sessions, spent refresh tokens and spent one-time tokens stay (api.md, Abuse limits). */
 export const ENDED_ROW_RETENTION_DAYS = 7;
-
-export const CLEANUP_BATCH = 5000;
-
-type Fragment = ReturnType<ReturnType<typeof database>['sql']>;
-
-/**
- * Deletes the rows of `table` that `where` selects in batches (short row locks, small WAL
- * bursts) until none are left or the run's time is nearly up; the next run takes the rest.
- */
-async function deleteInBatches(table: string, where: () => Fragment, timeLeftMs: () => number): Promise<number> {
-  const { sql } = database();
-  let deleted = 0;
-  for (;;) {
-    const result = await sql`
-      delete from ${sql(table)}
-      where ctid = any(array(select ctid from ${sql(table)} where ${where()} limit ${CLEANUP_BATCH}::int))`;
-    deleted += result.count;
-    if (result.count < CLEANUP_BATCH || timeLeftMs() < 3000) return deleted;
-  }
-}
 
 /**
  * Deletes sessions that ended (revoked or expired) over ENDED_ROW_RETENTION_DAYS ago, with

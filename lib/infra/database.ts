@@ -19,3 +19,24 @@ export async function closeDatabase(): Promise<void> {
   client = undefined;
   await closing?.sql.end({ timeout: 5 });
 }
+
+export const CLEANUP_BATCH_SIZE = 5000;
+
+type Fragment = ReturnType<Client['sql']>;
+
+/**
+ * The scheduled clean-ups' delete: the rows of `table` that `where` selects, in batches (short
+ * row locks, small WAL bursts) until none are left or the run's time is nearly up; the next run
+ * takes the rest.
+ */
+export async function deleteInBatches(table: string, where: () => Fragment, timeLeftMs: () => number): Promise<number> {
+  const { sql } = database();
+  let deleted = 0;
+  for (;;) {
+    const result = await sql`
+      delete from ${sql(table)}
+      where ctid = any(array(select ctid from ${sql(table)} where ${where()} limit ${CLEANUP_BATCH_SIZE}::int))`;
+    deleted += result.count;
+    if (result.count < CLEANUP_BATCH_SIZE || timeLeftMs() < 3000) return deleted;
+  }
+}

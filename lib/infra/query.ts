@@ -1,9 +1,12 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 
+/** `text` for a LIKE pattern, its own %, _ and backslash matched literally. */
+export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 /** Case-insensitive "contains", with the client's % and _ matched literally. */
 export function contains(column: AnyPgColumn, text: string): SQL {
-  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = `%${likeLiteral(text)}%`;
   return sql`${column} ilike ${pattern}`;
 }
 

@@ -3,7 +3,7 @@ import ipaddr from 'ipaddr.js';
 import { AppError, isDatabaseUnavailable, serviceUnavailable } from '#lib/http/errors.ts';
 import { normaliseEmail } from '#lib/http/validation.ts';
 import { MAX_RATE_WINDOW_SECONDS, RATE_LIMIT_RULES, type RuleName, rateRuleOf, secret } from '#lib/infra/config.ts';
-import { database } from '#lib/infra/database.ts';
+import { database, deleteInBatches } from '#lib/infra/database.ts';
 import { log } from '#lib/infra/log.ts';
 import { countRejection } from '#lib/infra/metrics.ts';
 
@@ -195,24 +195,13 @@ function retentionSeconds(): number {
   return windows.length > 0 ? Math.max(...windows) : MAX_RATE_WINDOW_SECONDS;
 }
 
-export const CLEANUP_BATCH_SIZE = 5000;
-
-/**
- * Deletes windows that ended, in bounded batches (short row locks, small WAL bursts) until
- * none are left or the time is nearly up; the next run takes the rest.
- */
+/** Deletes windows that ended, in batches (lib/infra/database.ts `deleteInBatches`). */
 export async function deleteExpiredWindows(timeLeftMs: () => number): Promise<number> {
   const retention = retentionSeconds();
-  let deleted = 0;
-  for (;;) {
-    const result = await database().sql`
-      delete from rate_limits
-      where ctid = any(array(
-        select ctid from rate_limits
-        where window_start < now() - make_interval(secs => ${retention}::int)
-        limit ${CLEANUP_BATCH_SIZE}::int
-      ))`;
-    deleted += result.count;
-    if (result.count < CLEANUP_BATCH_SIZE || timeLeftMs() < 3000) return deleted;
-  }
+  const { sql } = database();
+  return deleteInBatches(
+    'rate_limits',
+    () => sql`window_start < now() - make_interval(secs => ${retention}::int)`,
+    timeLeftMs,
+  );
 }

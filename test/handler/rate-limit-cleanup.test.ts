@@ -11,7 +11,7 @@ import { database } from '#lib/infra/database.ts';
 
 const { sql } = database();
 
-import { CLEANUP_BATCH_SIZE } from '#lib/infra/rate-limit.ts';
+import { CLEANUP_BATCH_SIZE } from '#lib/infra/database.ts';
 import { handler as cleanup } from '../../functions/rate-limit-cleanup.ts';
 import { lambdaContext } from '../helpers/lambda.ts';
 import { captureLogs } from '../helpers/logs.ts';
