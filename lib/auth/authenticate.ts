@@ -1,10 +1,21 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { sessions, users } from '#db/schema.ts';
-import { verifyAccessToken } from '#lib/auth/tokens.ts';
+import { type AccessClaims, verifyAccessToken } from '#lib/auth/tokens.ts';
 import type { AuthLevel } from '#lib/http/declaration.ts';
 import { AppError } from '#lib/http/errors.ts';
+import { type RateRule, type RuleName, rateRuleOf } from '#lib/infra/config.ts';
 import { database } from '#lib/infra/database.ts';
+import {
+  asyncCommit,
+  type CounterRow,
+  type LimitState,
+  limiterFailure,
+  limitState,
+  rateLimitKey,
+  upsertHit,
+  userSubject,
+} from '#lib/infra/rate-limit.ts';
 import type { Role } from '#lib/users/schemas.ts';
 
 /** Who is calling, as established by the bearer step of the pipeline. */
@@ -43,9 +54,26 @@ function bearerToken(event: APIGatewayProxyEvent): string {
  * Verifies the access token, then checks in one indexed query (sessions and users by primary
  * key) that its session is live and its user still exists, so logout, revocation and deletion
  * take effect immediately rather than at token expiry.
+ *
+ * With `count`, the same statement counts the request against a rate-limit rule: against the
+ * user when the session is live, else against `count.otherwise` (the client IP), so a request
+ * pays one round trip for both. `limit` is then the state of that rule (undefined when the rule
+ * is off or, failing on its own, was not counted), and `auth` is undefined for a dead session.
  */
-export async function authenticate(event: APIGatewayProxyEvent): Promise<AuthContext> {
+export async function authenticate(
+  event: APIGatewayProxyEvent,
+  count?: { rule: RuleName; otherwise: string },
+): Promise<{ auth: AuthContext | undefined; limit: LimitState | undefined }> {
   const claims = await verifyAccessToken(bearerToken(event));
+  const rule = count && rateRuleOf(count.rule);
+  if (count && rule) {
+    try {
+      return await authenticateAndCount(claims, count.rule, rule, count.otherwise);
+    } catch (error) {
+      // A limiter failing on its own (the API rule fails open); an outage propagates (503).
+      limiterFailure(count.rule, error);
+    }
+  }
   const [row] = await database()
     .db.select({ role: users.role, emailVerifiedAt: users.emailVerifiedAt })
     .from(sessions)
@@ -58,11 +86,43 @@ export async function authenticate(event: APIGatewayProxyEvent): Promise<AuthCon
         gt(sessions.expiresAt, sql`now()`),
       ),
     );
-  if (!row) throw new AppError('TOKEN_INVALID', 'The session has ended; sign in again');
+  return { auth: row && authContext(claims, row.role, row.emailVerifiedAt), limit: undefined };
+}
+
+const authContext = (claims: AccessClaims, role: Role, emailVerifiedAt: Date | string | null): AuthContext => ({
+  userId: claims.userId,
+  role,
+  sessionId: claims.sessionId,
+  emailVerified: emailVerifiedAt !== null,
+});
+
+interface LiveCountedRow extends CounterRow {
+  live: boolean;
+  role: Role | null;
+  email_verified_at: string | null;
+}
+
+async function authenticateAndCount(claims: AccessClaims, ruleName: RuleName, rule: RateRule, otherwise: string) {
+  const { sql: query } = database();
+  const userKey = rateLimitKey(ruleName, userSubject(claims.userId));
+  const otherKey = rateLimitKey(ruleName, otherwise);
+  const [row] = await query<LiveCountedRow[]>`
+    with live as (
+      select u.role, u.email_verified_at
+      from sessions s join users u on u.id = s.user_id
+      where s.id = ${claims.sessionId} and s.user_id = ${claims.userId}
+        and s.revoked_at is null and s.expires_at > now()
+    ),
+    counted as (
+      ${upsertHit(query`case when exists (select from live) then ${userKey} else ${otherKey} end`, rule.windowSeconds)}
+    )
+    select
+      exists (select from live) as live, live.role, live.email_verified_at,
+      counted.count, counted.window_start, counted.reset, ${asyncCommit()}
+    from counted left join live on true`;
+  if (!row) throw new Error('rate-limit upsert returned no row');
   return {
-    userId: claims.userId,
-    role: row.role,
-    sessionId: claims.sessionId,
-    emailVerified: row.emailVerifiedAt !== null,
+    auth: row.live && row.role ? authContext(claims, row.role, row.email_verified_at) : undefined,
+    limit: limitState(ruleName, row.live ? userKey : otherKey, rule.limit, row),
   };
 }

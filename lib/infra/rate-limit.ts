@@ -32,7 +32,7 @@ export interface LimitState {
   rule: RuleName;
   key: string;
   limit: number;
-  windowStart: Date;
+  windowStart: string;
   /** Hits counted in this window, this one included. */
   count: number;
   remaining: number;
@@ -70,7 +70,7 @@ export function rateLimitKey(rule: RuleName, subject: string): string {
  * answer), while a limiter that fails on its own is logged and the request goes through
  * unlimited rather than the whole API going down with it.
  */
-function limiterFailure(rule: RuleName, error: unknown): void {
+export function limiterFailure(rule: RuleName, error: unknown): void {
   if (AUTH_RULES.has(rule)) throw serviceUnavailable(error);
   if (isDatabaseUnavailable(error)) throw error;
   const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
@@ -78,41 +78,47 @@ function limiterFailure(rule: RuleName, error: unknown): void {
   log.error('rate limit not counted; request allowed', { rule, error: { name, code } });
 }
 
-interface CounterRow {
+/** What the counting upsert returns (`upsertHit`). */
+export interface CounterRow {
   count: number;
-  window_start: Date;
+  /** As PostgreSQL prints it: the client reads timestamps as text (Drizzle sets that up). */
+  window_start: string;
   reset: number;
 }
 
-/** Counts one hit against a rule; undefined when the rule is off (or, for the API, could not count). */
-export async function hit(rule: RuleName, subject: string): Promise<LimitState | undefined> {
-  const ruleConfig = rateRuleOf(rule);
-  if (!ruleConfig) return undefined;
-  const { limit, windowSeconds } = ruleConfig;
-  const key = rateLimitKey(rule, subject);
-  let row: CounterRow | undefined;
-  try {
-    [row] = await database().sql<CounterRow[]>`
-      insert into rate_limits as r (key, window_start, count)
-      values (
-        ${key},
-        to_timestamp((floor(extract(epoch from now()) / ${windowSeconds}::int) * ${windowSeconds}::int)::float8),
-        1
-      )
-      on conflict (key, window_start) do update set count = least(r.count + 1, 2147483647)
-      returning
-        r.count,
-        r.window_start,
-        greatest(1, ceil(extract(epoch from r.window_start) + ${windowSeconds}::int - extract(epoch from now())))::int
-          as reset`;
-  } catch (error) {
-    limiterFailure(rule, error);
-    return undefined;
-  }
-  if (!row) {
-    limiterFailure(rule, new Error('rate-limit upsert returned no row'));
-    return undefined;
-  }
+type Fragment = ReturnType<ReturnType<typeof database>['sql']>;
+
+/**
+ * The statement that counts one hit on `key` (a value, or an expression of the statement it is
+ * part of) in the current fixed window of `windowSeconds`, returning a `CounterRow`. A
+ * data-modifying CTE, so another statement can carry it (lib/auth/authenticate.ts).
+ */
+export function upsertHit(key: string | Fragment, windowSeconds: number): Fragment {
+  const { sql } = database();
+  return sql`
+    insert into rate_limits as r (key, window_start, count)
+    select
+      ${key},
+      to_timestamp((floor(extract(epoch from now()) / ${windowSeconds}::int) * ${windowSeconds}::int)::float8),
+      1
+    on conflict (key, window_start) do update set count = least(r.count + 1, 2147483647)
+    returning
+      r.count,
+      r.window_start,
+      greatest(1, ceil(extract(epoch from r.window_start) + ${windowSeconds}::int - extract(epoch from now())))::int
+        as reset`;
+}
+
+/**
+ * Selected by every statement that counts: its transaction then commits without waiting for the
+ * WAL flush. Safe because a counter is a limit, not a record: a crash can lose only the last
+ * fraction of a second of hits (never a part of a statement, never another table's rows), which
+ * gives a client a few extra attempts once, while every hit saves a disk flush.
+ */
+export const asyncCommit = (): Fragment => database().sql`set_config('synchronous_commit', 'off', true)`;
+
+/** The state of a rule after a counted hit. */
+export function limitState(rule: RuleName, key: string, limit: number, row: CounterRow): LimitState {
   return {
     rule,
     key,
@@ -125,12 +131,36 @@ export async function hit(rule: RuleName, subject: string): Promise<LimitState |
   };
 }
 
+/** Counts one hit against a rule; undefined when the rule is off (or, for the API, could not count). */
+export async function hit(rule: RuleName, subject: string): Promise<LimitState | undefined> {
+  const ruleConfig = rateRuleOf(rule);
+  if (!ruleConfig) return undefined;
+  const { limit, windowSeconds } = ruleConfig;
+  const key = rateLimitKey(rule, subject);
+  const { sql } = database();
+  let row: CounterRow | undefined;
+  try {
+    [row] = await sql<CounterRow[]>`
+      with counted as (${upsertHit(key, windowSeconds)})
+      select count, window_start, reset, ${asyncCommit()} from counted`;
+  } catch (error) {
+    limiterFailure(rule, error);
+    return undefined;
+  }
+  if (!row) {
+    limiterFailure(rule, new Error('rate-limit upsert returned no row'));
+    return undefined;
+  }
+  return limitState(rule, key, limit, row);
+}
+
 /** Takes back one hit (a provisional one that turned out not to count); returns the new state. */
 export async function release(state: LimitState): Promise<LimitState> {
   try {
     await database().sql`
       update rate_limits set count = count - 1
-      where key = ${state.key} and window_start = ${state.windowStart} and count > 0`;
+      where key = ${state.key} and window_start = ${state.windowStart} and count > 0
+      returning ${asyncCommit()}`;
   } catch (error) {
     limiterFailure(state.rule, error);
   }
@@ -155,10 +185,14 @@ export class RateLimitMeter {
 
   /** Counts a hit, records it, and refuses the request with 429 when over the limit. */
   async enforce(rule: RuleName, subject: string): Promise<LimitState | undefined> {
-    const state = await hit(rule, subject);
+    return this.check(await hit(rule, subject));
+  }
+
+  /** Records a hit counted elsewhere, and refuses the request with 429 when over the limit. */
+  check(state: LimitState | undefined): LimitState | undefined {
     this.record(state);
     if (state?.exceeded) {
-      countRejection(rule);
+      countRejection(state.rule);
       throw rateLimited();
     }
     return state;

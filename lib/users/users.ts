@@ -218,14 +218,17 @@ export async function listUsers(filter: UserListFilter): Promise<{ items: User[]
     filter.q ? contains(users.email, filter.q) : undefined,
     filter.role ? eq(users.role, filter.role) : undefined,
   );
-  const rows = await database()
-    .db.select()
-    .from(users)
-    .where(where)
-    .orderBy(asc(users.createdAt), asc(users.id))
-    .limit(filter.pageSize)
-    .offset(pageOffset(filter.page, filter.pageSize));
-  const [counted] = await database().db.select({ total: count() }).from(users).where(where);
+  // Sent together: one round trip (the client pipelines them on its one connection).
+  const [rows, [counted]] = await Promise.all([
+    database()
+      .db.select()
+      .from(users)
+      .where(where)
+      .orderBy(asc(users.createdAt), asc(users.id))
+      .limit(filter.pageSize)
+      .offset(pageOffset(filter.page, filter.pageSize)),
+    database().db.select({ total: count() }).from(users).where(where),
+  ]);
   return { items: rows.map(toUser), total: counted?.total ?? 0 };
 }
 
