@@ -1,15 +1,26 @@
-import { and, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, count, desc, eq, gt, isNull, type SQLWrapper, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '#db/client.ts';
 import { refreshTokens, sessions, users } from '#db/schema.ts';
 import type { Session, Tokens } from '#lib/auth/schemas.ts';
 import { hashRefreshToken, newRefreshToken, signAccessToken } from '#lib/auth/tokens.ts';
-import { AppError, notFound } from '#lib/http/errors.ts';
+import { AppError, notFound, serviceUnavailable } from '#lib/http/errors.ts';
 import type { Pagination } from '#lib/http/validation.ts';
-import { config } from '#lib/infra/config.ts';
-import { database } from '#lib/infra/database.ts';
+import { config, rateRuleOf } from '#lib/infra/config.ts';
+import { database, pipelinedTransaction } from '#lib/infra/database.ts';
 import { countEvent } from '#lib/infra/metrics.ts';
 import { pageOffset } from '#lib/infra/query.ts';
-import { ipSubject, type RateLimitMeter } from '#lib/infra/rate-limit.ts';
+import {
+  asyncCommit,
+  type CounterRow,
+  ipSubject,
+  type LimitState,
+  limiterFailure,
+  limitState,
+  type RateLimitMeter,
+  rateLimitKey,
+  upsertHit,
+} from '#lib/infra/rate-limit.ts';
 import type { Role } from '#lib/users/schemas.ts';
 
 /**
@@ -30,57 +41,80 @@ type Executor = Database | Transaction;
 
 const secondsUntil = (date: Date) => Math.max(0, Math.round((date.getTime() - Date.now()) / 1000));
 
-/** Issues a refresh token in the session (never past its end) and an access token for it. */
-async function issueTokens(
+/** The insert of a new refresh token, and the tokens to answer with once it is written. */
+function refreshTokenStatement(
   executor: Executor,
   session: { id: string; userId: string; role: Role; expiresAt: Date },
   parentId: string | null,
-): Promise<Tokens> {
+) {
   const refreshToken = newRefreshToken();
   const expiresAt = new Date(Math.min(Date.now() + config().REFRESH_TOKEN_TTL * 1000, session.expiresAt.getTime()));
-  await executor.insert(refreshTokens).values({
+  const statement = executor.insert(refreshTokens).values({
     tokenHash: hashRefreshToken(refreshToken),
     sessionId: session.id,
     parentId,
     expiresAt,
   });
-  const accessToken = await signAccessToken({ userId: session.userId, role: session.role, sessionId: session.id });
-  return {
-    accessToken,
+  const tokens = async (): Promise<Tokens> => ({
+    accessToken: await signAccessToken({ userId: session.userId, role: session.role, sessionId: session.id }),
     refreshToken,
     tokenType: 'Bearer',
     expiresIn: config().ACCESS_TOKEN_TTL,
     refreshExpiresIn: secondsUntil(expiresAt),
-  };
+  });
+  return { statement, tokens };
 }
 
-/** Starts a session for a user who just proved who they are. Runs inside the caller's transaction. */
+/**
+ * The statements that start a session for a user who just proved who they are, and the tokens
+ * to answer with once they are written. The session id is made here, so no statement waits for
+ * another's answer: they can go out together, in order, in one transaction.
+ */
+export function sessionStatements(user: { id: string; role: Role }, client: ClientInfo) {
+  const { db } = database();
+  const session = {
+    id: randomUUID(),
+    userId: user.id,
+    role: user.role,
+    expiresAt: new Date(Date.now() + config().SESSION_TTL * 1000),
+  };
+  const issued = refreshTokenStatement(db, session, null);
+  const statements: SQLWrapper[] = [
+    // Concurrent logins of one user queue here, so the cap below counts every one of them.
+    sql`select 1 from ${users} where ${users.id} = ${user.id} for no key update`,
+    db.insert(sessions).values({
+      id: session.id,
+      userId: user.id,
+      expiresAt: session.expiresAt,
+      userAgent: client.userAgent?.slice(0, 512),
+      ip: client.ip,
+    }),
+    // MAX_SESSIONS_PER_USER: the least recently used live sessions beyond it end (api.md, Abuse limits).
+    db
+      .update(sessions)
+      .set(revocation('session_limit'))
+      .where(
+        sql`${sessions.id} in (
+          select ${sessions.id} from ${sessions}
+          where ${live(user.id)}
+          order by ${sessions.lastUsedAt} desc, ${sessions.createdAt} desc, ${sessions.id} desc
+          offset ${config().MAX_SESSIONS_PER_USER}
+        )`,
+      ),
+    issued.statement,
+  ];
+  return { statements, tokens: issued.tokens };
+}
+
+/** Starts a session inside the caller's transaction (its statements sent together). */
 export async function startSession(
   tx: Transaction,
   user: { id: string; role: Role },
   client: ClientInfo,
 ): Promise<Tokens> {
-  const expiresAt = new Date(Date.now() + config().SESSION_TTL * 1000);
-  // Concurrent logins of one user queue here, so the cap below counts every one of them.
-  await tx.execute(sql`select 1 from ${users} where ${users.id} = ${user.id} for no key update`);
-  const [session] = await tx
-    .insert(sessions)
-    .values({ userId: user.id, expiresAt, userAgent: client.userAgent?.slice(0, 512), ip: client.ip })
-    .returning({ id: sessions.id });
-  if (!session) throw new Error('session insert returned no row');
-  // MAX_SESSIONS_PER_USER: the least recently used live sessions beyond it end (api.md, Abuse limits).
-  await tx
-    .update(sessions)
-    .set(revocation('session_limit'))
-    .where(
-      sql`${sessions.id} in (
-        select ${sessions.id} from ${sessions}
-        where ${live(user.id)}
-        order by ${sessions.lastUsedAt} desc, ${sessions.createdAt} desc, ${sessions.id} desc
-        offset ${config().MAX_SESSIONS_PER_USER}
-      )`,
-    );
-  return issueTokens(tx, { id: session.id, userId: user.id, role: user.role, expiresAt }, null);
+  const started = sessionStatements(user, client);
+  await Promise.all(started.statements.map((statement) => tx.execute(statement.getSQL())));
+  return started.tokens();
 }
 
 /** The columns that end a session, with why. */
@@ -103,14 +137,9 @@ export async function rotateRefreshToken(
   meter: RateLimitMeter,
 ): Promise<Tokens> {
   const tokenHash = hashRefreshToken(refreshToken);
-  // RATE_LIMIT_REFRESH counts per session for a token of one, so clients behind one NAT do not
-  // use up each other's refreshes, and per client IP for a token of none, so guessing is limited.
-  const [known] = await database()
-    .db.select({ sessionId: refreshTokens.sessionId })
-    .from(refreshTokens)
-    .where(eq(refreshTokens.tokenHash, tokenHash));
-  await meter.enforce('refresh', known ? `session:${known.sessionId}` : ipSubject(client.ip));
-  const outcome = await database().db.transaction(async (tx): Promise<RotationOutcome> => {
+  meter.check(await countRefresh(tokenHash, client.ip));
+  // Three round trips in all: the count above, the locked read (with BEGIN), the writes (with COMMIT).
+  const outcome = await pipelinedTransaction(async ({ tx, commit }): Promise<RotationOutcome> => {
     const [row] = await tx
       .select({
         id: refreshTokens.id,
@@ -138,26 +167,29 @@ export async function rotateRefreshToken(
     // tab, a lost response); the same token from elsewhere is a copy in other hands: reuse.
     const retry = row.inGrace && ipSubject(row.sessionIp ?? '') === ipSubject(client.ip);
     if (row.usedAt && !retry) {
-      await tx.update(sessions).set(revocation('refresh_token_reuse')).where(eq(sessions.id, row.sessionId));
+      await commit([tx.update(sessions).set(revocation('refresh_token_reuse')).where(eq(sessions.id, row.sessionId))]);
       return { reused: true };
     }
 
-    // Spend this token and, on a grace retry, the sibling issued by the first use.
-    await tx
-      .update(refreshTokens)
-      .set({ usedAt: sql`now()` })
-      .where(and(eq(refreshTokens.sessionId, row.sessionId), isNull(refreshTokens.usedAt)));
-    // The session shows where it was last used from (GET /auth/sessions), not only where it began.
-    await tx
-      .update(sessions)
-      .set({ lastUsedAt: sql`now()`, ip: client.ip, userAgent: client.userAgent?.slice(0, 512) ?? null })
-      .where(eq(sessions.id, row.sessionId));
-    const tokens = await issueTokens(
+    const issued = refreshTokenStatement(
       tx,
       { id: row.sessionId, userId: row.userId, role: row.role, expiresAt: row.sessionExpiresAt },
       row.id,
     );
-    return { tokens };
+    await commit([
+      // Spend this token and, on a grace retry, the sibling issued by the first use.
+      tx
+        .update(refreshTokens)
+        .set({ usedAt: sql`now()` })
+        .where(and(eq(refreshTokens.sessionId, row.sessionId), isNull(refreshTokens.usedAt))),
+      // The session shows where it was last used from (GET /auth/sessions), not only where it began.
+      tx
+        .update(sessions)
+        .set({ lastUsedAt: sql`now()`, ip: client.ip, userAgent: client.userAgent?.slice(0, 512) ?? null })
+        .where(eq(sessions.id, row.sessionId)),
+      issued.statement,
+    ]);
+    return { tokens: await issued.tokens() };
   });
   // The revocation above is committed before the client hears about it.
   if ('reused' in outcome) {
@@ -165,6 +197,32 @@ export async function rotateRefreshToken(
     throw new AppError('TOKEN_INVALID', 'The refresh token is not valid');
   }
   return outcome.tokens;
+}
+
+/**
+ * RATE_LIMIT_REFRESH counts per session for a token of one, so clients behind one NAT do not
+ * use up each other's refreshes, and per client IP for a token of none, so guessing is limited.
+ * One statement finds the token's session and counts; undefined when the rule is off.
+ */
+async function countRefresh(tokenHash: string, ip: string): Promise<LimitState | undefined> {
+  const rule = rateRuleOf('refresh');
+  if (!rule) return undefined;
+  const { sql: query } = database();
+  const bySession = rateLimitKey('refresh', 'session:');
+  const byIp = rateLimitKey('refresh', ipSubject(ip));
+  let row: CounterRow | undefined;
+  try {
+    [row] = await query<CounterRow[]>`
+      with known as (select session_id from refresh_tokens where token_hash = ${tokenHash}),
+      counted as (
+        ${upsertHit(query`coalesce(${bySession} || (select session_id::text from known), ${byIp})`, rule.windowSeconds)}
+      )
+      select key, count, window_start, reset, ${asyncCommit()} from counted`;
+  } catch (error) {
+    limiterFailure('refresh', error); // an auth rule: fails closed (503)
+  }
+  if (!row) throw serviceUnavailable(new Error('rate-limit upsert returned no row'));
+  return limitState('refresh', row.key, rule.limit, row);
 }
 
 const live = (userId: string) =>

@@ -1,4 +1,7 @@
-import { type Client, createClient } from '#db/client.ts';
+import type { SQLWrapper } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { type Client, createClient, type Database, type Sql } from '#db/client.ts';
 import { secret } from '#lib/infra/config.ts';
 import { traceQueries } from '#lib/infra/tracing.ts';
 
@@ -18,6 +21,64 @@ export async function closeDatabase(): Promise<void> {
   const closing = client;
   client = undefined;
   await closing?.sql.end({ timeout: 5 });
+}
+
+const dialect = new PgDialect();
+
+/** A transaction whose first statement goes out with its BEGIN (`pipelinedTransaction`). */
+export interface PipelinedTransaction {
+  /** Drizzle on the transaction's connection, for what `work` reads and awaits. */
+  tx: Database;
+  /**
+   * Sends `statements` and COMMIT together, in order, in one round trip, and throws the first
+   * error: then the server refused the rest, the COMMIT became a rollback and nothing is
+   * written. They go out as plain queries (no answers are returned): drizzle takes a varying
+   * number of steps to hand each of its queries to the client, so their order would not be
+   * the order given.
+   */
+  commit(statements?: readonly SQLWrapper[]): Promise<void>;
+}
+
+/**
+ * A transaction in as few round trips as its logic allows: BEGIN leaves with the first query
+ * and COMMIT with the last writes (the client pipelines them on the instance's one connection;
+ * the server runs them in order, each with a fresh snapshot, so a row lock taken by one holds
+ * for the next). drizzle's `transaction` waits for BEGIN and for COMMIT, two round trips more.
+ * If `work` throws, the transaction rolls back. Works through a transaction-mode pooler.
+ */
+export async function pipelinedTransaction<T>(work: (transaction: PipelinedTransaction) => Promise<T>): Promise<T> {
+  const parent = database().sql;
+  const reserved = await parent.reserve();
+  // drizzle reads the client's type options; a reserved connection uses its parent's.
+  const sql = traceQueries(Object.assign(reserved, { options: parent.options }) as unknown as Sql);
+  // Handed to the connection one step after this, before anything `work` sends.
+  const begin = sql`begin`.execute();
+  let ended = false;
+  const end = async (statements: readonly SQLWrapper[], last: 'commit' | 'rollback') => {
+    ended = true;
+    const queries = statements.map((statement) => {
+      const query = dialect.sqlToQuery(statement.getSQL());
+      return sql.unsafe(query.sql, query.params as never[]).execute();
+    });
+    const settled = await Promise.allSettled([begin, ...queries, sql.unsafe(last).execute()]);
+    const failed = settled.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+  try {
+    const result = await work({ tx: drizzle(sql), commit: (statements = []) => end(statements, 'commit') });
+    if (!ended) await end([], 'commit');
+    return result;
+  } catch (error) {
+    if (!ended) await end([], 'rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    reserved.release();
+  }
+}
+
+/** A transaction of statements that need none of each other's answers: one round trip in all. */
+export function transactionBatch(statements: readonly SQLWrapper[]): Promise<void> {
+  return pipelinedTransaction(({ commit }) => commit(statements));
 }
 
 export const CLEANUP_BATCH_SIZE = 5000;

@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { sql as dsql } from 'drizzle-orm';
 import ipaddr from 'ipaddr.js';
+import type { Sql } from '#db/client.ts';
 import { AppError, isDatabaseUnavailable, serviceUnavailable } from '#lib/http/errors.ts';
 import { normaliseEmail } from '#lib/http/validation.ts';
 import { MAX_RATE_WINDOW_SECONDS, RATE_LIMIT_RULES, type RuleName, rateRuleOf, secret } from '#lib/infra/config.ts';
@@ -80,13 +82,14 @@ export function limiterFailure(rule: RuleName, error: unknown): void {
 
 /** What the counting upsert returns (`upsertHit`). */
 export interface CounterRow {
+  key: string;
   count: number;
   /** As PostgreSQL prints it: the client reads timestamps as text (Drizzle sets that up). */
   window_start: string;
   reset: number;
 }
 
-type Fragment = ReturnType<ReturnType<typeof database>['sql']>;
+type Fragment = ReturnType<Sql>;
 
 /**
  * The statement that counts one hit on `key` (a value, or an expression of the statement it is
@@ -103,6 +106,7 @@ export function upsertHit(key: string | Fragment, windowSeconds: number): Fragme
       1
     on conflict (key, window_start) do update set count = least(r.count + 1, 2147483647)
     returning
+      r.key,
       r.count,
       r.window_start,
       greatest(1, ceil(extract(epoch from r.window_start) + ${windowSeconds}::int - extract(epoch from now())))::int
@@ -115,7 +119,8 @@ export function upsertHit(key: string | Fragment, windowSeconds: number): Fragme
  * fraction of a second of hits (never a part of a statement, never another table's rows), which
  * gives a client a few extra attempts once, while every hit saves a disk flush.
  */
-export const asyncCommit = (): Fragment => database().sql`set_config('synchronous_commit', 'off', true)`;
+const ASYNC_COMMIT = "set_config('synchronous_commit', 'off', true)";
+export const asyncCommit = () => database().sql.unsafe(ASYNC_COMMIT);
 
 /** The state of a rule after a counted hit. */
 export function limitState(rule: RuleName, key: string, limit: number, row: CounterRow): LimitState {
@@ -154,19 +159,28 @@ export async function hit(rule: RuleName, subject: string): Promise<LimitState |
   return limitState(rule, key, limit, row);
 }
 
-/** Takes back one hit (a provisional one that turned out not to count); returns the new state. */
-export async function release(state: LimitState): Promise<LimitState> {
-  try {
-    await database().sql`
-      update rate_limits set count = count - 1
-      where key = ${state.key} and window_start = ${state.windowStart} and count > 0
-      returning ${asyncCommit()}`;
-  } catch (error) {
-    limiterFailure(state.rule, error);
-  }
+const releaseSql = (state: LimitState) => dsql`
+  update rate_limits set count = count - 1
+  where key = ${state.key} and window_start = ${state.windowStart} and count > 0`;
+
+/** The state of a rule once a hit is taken back. */
+function released(state: LimitState): LimitState {
   const count = Math.max(0, state.count - 1);
   return { ...state, count, remaining: Math.max(0, state.limit - count), exceeded: count > state.limit };
 }
+
+/** Takes back one hit (a provisional one that turned out not to count); returns the new state. */
+export async function release(state: LimitState): Promise<LimitState> {
+  try {
+    await database().db.execute(dsql`${releaseSql(state)} returning ${dsql.raw(ASYNC_COMMIT)}`);
+  } catch (error) {
+    limiterFailure(state.rule, error);
+  }
+  return released(state);
+}
+
+/** `release` as a statement of the caller's transaction (which commits durably: it holds more than counters), and the state once it is written. */
+export const releaseStatement = (state: LimitState) => ({ statement: releaseSql(state), released: released(state) });
 
 export const rateLimited = () =>
   new AppError('RATE_LIMIT_EXCEEDED', 'Too many requests; retry after the number of seconds in Retry-After');

@@ -179,13 +179,14 @@ export interface NewTask {
 }
 
 /**
+ * The foreign key keeps a task from outliving its user; a user deleted mid-request is a 401.
+ * `executor` lets an idempotent create insert in the transaction that stores its answer.
+ */
+/**
  * Creates a task unless its owner already has MAX_TASKS_PER_USER live ones (409
  * `TASK_LIMIT_REACHED`). The owner's row is locked first, so concurrent creates of one user
  * count one after another and cannot overshoot the bound; tombstones do not count (they are
- * bounded by the API rate and TOMBSTONE_TTL). The lock-and-count and the insert go out together
- * (one round trip; the server runs them in order): an insert past the bound is rolled back. The
- * foreign key keeps a task from outliving its user; a user deleted mid-request is a 401.
- * `executor` lets an idempotent create insert in the transaction that stores its answer.
+ * bounded by the API rate and TOMBSTONE_TTL).
  */
 export async function createTask(
   userId: string,
@@ -193,30 +194,25 @@ export async function createTask(
   executor: Database | Transaction = database().db,
 ): Promise<Task> {
   if (executor === database().db) return database().db.transaction((tx) => createTask(userId, data, tx));
-  let owner: { owned: number } | undefined;
-  let row: TaskRow | undefined;
+  const [owner] = await executor.execute<{ owned: number }>(sql`
+    select (select count(*) from ${tasks} where ${tasks.userId} = ${userId} and ${live})::int as owned
+    from users where id = ${userId} for no key update`);
+  if (!owner) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
+  const max = config().MAX_TASKS_PER_USER;
+  if (owner.owned >= max) {
+    throw new AppError('TASK_LIMIT_REACHED', `An account can hold at most ${max} tasks; delete some first`);
+  }
   try {
-    [[owner], [row]] = await Promise.all([
-      executor.execute<{ owned: number }>(sql`
-        select (select count(*) from ${tasks} where ${tasks.userId} = ${userId} and ${live})::int as owned
-        from users where id = ${userId} for no key update`),
-      executor
-        .insert(tasks)
-        .values({ ...data, userId })
-        .returning(),
-    ]);
+    const [row] = await executor
+      .insert(tasks)
+      .values({ ...data, userId })
+      .returning();
+    if (!row) throw new Error('task insert returned no row');
+    return toTask(row);
   } catch (error) {
     if (isForeignKeyViolation(error)) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
     throw error;
   }
-  if (!owner) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
-  const max = config().MAX_TASKS_PER_USER;
-  // Counted before this insert: at the bound already, the transaction rolls the insert back.
-  if (owner.owned >= max) {
-    throw new AppError('TASK_LIMIT_REACHED', `An account can hold at most ${max} tasks; delete some first`);
-  }
-  if (!row) throw new Error('task insert returned no row');
-  return toTask(row);
 }
 
 export type TaskChanges = Partial<NewTask>;

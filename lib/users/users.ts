@@ -6,13 +6,13 @@ import { releaseLoginFailureSlots, takeLoginFailureSlots } from '#lib/auth/login
 import { endOneTimeTokens } from '#lib/auth/one-time-tokens.ts';
 import { hashPassword, passwordMentionsEmail, verifyAgainstDummy, verifyPassword } from '#lib/auth/passwords.ts';
 import type { Tokens } from '#lib/auth/schemas.ts';
-import { type ClientInfo, revokeAllSessions, startSession } from '#lib/auth/sessions.ts';
+import { type ClientInfo, revokeAllSessions, sessionStatements, startSession } from '#lib/auth/sessions.ts';
 import { AppError, isUniqueViolation, notFound, passwordMentionsEmailError } from '#lib/http/errors.ts';
 import { normaliseEmail, type Pagination } from '#lib/http/validation.ts';
-import { database } from '#lib/infra/database.ts';
+import { database, transactionBatch } from '#lib/infra/database.ts';
 import { countDeliveries, countEvent } from '#lib/infra/metrics.ts';
 import { contains, pageOffset } from '#lib/infra/query.ts';
-import type { RateLimitMeter } from '#lib/infra/rate-limit.ts';
+import { type RateLimitMeter, releaseStatement } from '#lib/infra/rate-limit.ts';
 import { deliverEmails } from '#lib/mail/outbox.ts';
 import { queueEmailChange, queueVerification } from '#lib/users/lifecycle.ts';
 import type { Role, User } from '#lib/users/schemas.ts';
@@ -77,20 +77,26 @@ export async function login(
   client: ClientInfo,
   meter: RateLimitMeter,
 ): Promise<{ user: User; tokens: Tokens }> {
-  const slots = await takeLoginFailureSlots(meter, email, client.ip).catch((error: unknown) => {
-    // A failure limit refusing even the attempt: a lockout.
-    if (error instanceof AppError && error.code === 'RATE_LIMIT_EXCEEDED') countEvent('login.locked');
-    throw error;
-  });
-  const [row] = await database().db.select().from(users).where(byEmail(email));
+  // Three round trips: the failure slots and the account read together, the password check
+  // (no database), then one batch that starts the session and gives the slots back.
+  const [slots, [row]] = await Promise.all([
+    takeLoginFailureSlots(meter, email, client.ip).catch((error: unknown) => {
+      // A failure limit refusing even the attempt: a lockout.
+      if (error instanceof AppError && error.code === 'RATE_LIMIT_EXCEEDED') countEvent('login.locked');
+      throw error;
+    }),
+    database().db.select().from(users).where(byEmail(email)),
+  ]);
   const valid = row ? await verifyPassword(row.passwordHash, password) : await verifyAgainstDummy(password);
   if (!row || !valid) {
     countEvent('login.failed');
     throw new AppError('INVALID_CREDENTIALS', 'Invalid email or password');
   }
-  await releaseLoginFailureSlots(meter, slots);
-  const tokens = await database().db.transaction((tx) => startSession(tx, row, client));
-  return { user: toUser(row), tokens };
+  const session = sessionStatements(row, client);
+  const releases = slots.map(releaseStatement);
+  await transactionBatch([...session.statements, ...releases.map((release) => release.statement)]);
+  for (const release of releases) meter.record(release.released);
+  return { user: toUser(row), tokens: await session.tokens() };
 }
 
 /**
