@@ -35,11 +35,16 @@ export function text({ min = 0, max, trim = false }: { min?: number; max: number
 /**
  * Email addresses: valibot's RFC 5322 rule, what real addresses use (`o'brien@`, `user~x@`,
  * `user+tag@`), no quoted local parts or IP literals. The document states its exact pattern and
- * no `format: email`, which validators read as a stricter rule than the server applies.
+ * no `format: email`, which validators read as a stricter rule than the server applies. The
+ * documented pattern admits the white space the schemas trim first, so a client validating with
+ * the document accepts what the server accepts (` ada@example.com ` is a valid login).
  */
 export const emailRule = [
   v.rfcEmail<string, string>('must be a valid email address'),
-  v.metadata<string, { format: undefined; pattern: string }>({ format: undefined, pattern: v.RFC_EMAIL_REGEX.source }),
+  v.metadata<string, { format: undefined; pattern: string }>({
+    format: undefined,
+    pattern: `^\\s*(?:${v.RFC_EMAIL_REGEX.source.slice(1, -1)})\\s*$`,
+  }),
 ] as const;
 
 /** How the API compares and stores emails: trimmed and lower-cased (the schemas do the same). */
