@@ -30,7 +30,7 @@ export function text({ min = 0, max, trim = false }: { min?: number; max: number
   const atMost = v.check((value: string) => codePoints(value) <= max, `must be at most ${max} characters`);
   // A trimmed field that must not be empty needs more than white space, and the document says so
   // (it took `"\r"` for a title, which the server refuses; found by the OpenAPI fuzzer).
-  const notBlank = trim && min > 0 ? { pattern: String.raw`^\s*[^\s\u0000][^\u0000]*$` } : {};
+  const notBlank: Record<string, string> = trim && min > 0 ? { pattern: String.raw`^\s*[^\s\u0000][^\u0000]*$` } : {};
   const limits = v.metadata<string, Record<string, number | string>>({
     ...(min > 0 ? { minLength: min } : {}),
     maxLength: max,
