@@ -399,7 +399,7 @@ function runs(operation: Operation): number {
   const inputs = operation.parameters.length + (operation.body ? 1 : 0);
   if (inputs === 0) return operation.bearer ? 4 : 2;
   if (/\/auth\/(register|login|logout|password|sessions\/)|\/users\/me$/.test(operation.template)) return 8;
-  return 20;
+  return 16;
 }
 
 for (const operation of OPERATIONS) {
