@@ -35,6 +35,8 @@ const entityTags = (name: string, description: string) =>
     v.description(description),
     v.maxLength(1024, `${name} must be at most 1024 characters`),
     v.check((text) => ETAG_LIST.test(text.trim()), `must be * or a list of entity tags such as "3"`),
+    // The same rule in the document, which said only "a string" (found by the OpenAPI fuzzer).
+    v.metadata<string, { pattern: string }>({ pattern: String.raw`^\s*${ETAG_LIST.source.slice(1, -1)}\s*$` }),
     v.transform(parseEntityTags),
   );
 

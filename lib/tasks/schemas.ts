@@ -41,9 +41,18 @@ const optionalInteger = (min: number, max: number, fallback: string) =>
     ),
   );
 
+/**
+ * What a cursor is made of (base64url and a dot, lib/http/cursor.ts), in the schema so the
+ * document says so: 2,048 characters of anything would not fit in a URL that API Gateway or
+ * Node accepts (a 2,048-emoji cursor is a 24 KB request line), and such a request never reaches
+ * the API to get its 400 in the envelope.
+ */
+const CURSOR = /^[A-Za-z0-9_.-]*$/;
+
 const cursor = v.pipe(
   v.string(),
   v.maxLength(2048, 'is not a cursor this API issued for this query'),
+  v.regex(CURSOR, 'is not a cursor this API issued for this query'),
   v.description('`meta.nextCursor` of the previous page, with the same filters and sort'),
 );
 
@@ -118,6 +127,7 @@ export const TaskChangesQuery = v.strictObject({
     v.pipe(
       v.string(),
       v.maxLength(2048, 'is not a cursor this API issued'),
+      v.regex(CURSOR, 'is not a cursor this API issued'),
       v.description('`nextSince` of your last sync; absent: from the beginning (every live task)'),
     ),
   ),
