@@ -60,8 +60,16 @@ ignore_startup_parameters = extra_float_digits,statement_timeout,options
   const child: ChildProcess = spawn(PGBOUNCER, [...(asRoot ? ['-u', 'postgres'] : []), join(dir, 'pgbouncer.ini')], {
     stdio: 'ignore',
   });
+  // A missing binary is an 'error' event, not an exit: one line, and no folder left behind.
+  let failed: Error | undefined;
+  child.once('error', (error) => {
+    failed = new Error(`cannot run ${PGBOUNCER} (${error.message}): install pgbouncer or set PGBOUNCER_BIN`);
+  });
   for (let attempt = 0; attempt < 100 && !(await listening(port)); attempt++) {
-    if (child.exitCode !== null) throw new Error(`pgbouncer exited with ${child.exitCode} (is it installed?)`);
+    if (failed || child.exitCode !== null) {
+      rmSync(dir, { recursive: true, force: true });
+      throw failed ?? new Error(`pgbouncer exited with ${child.exitCode} (is it installed?)`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return {
