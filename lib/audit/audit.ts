@@ -96,8 +96,11 @@ const toEvent = (event: typeof auditEvents.$inferSelect): AuditEvent => ({
   details: event.details as AuditDetails,
 });
 
-/** GET /admin/audit-events: newest first, a page at a time, `userId` matching the subject. */
-export async function listAuditEvents(query: ListAuditEventsQuery): Promise<{ items: AuditEvent[]; total: number }> {
+/**
+ * GET /admin/audit-events, as queries: newest first, a page at a time, `userId` matching the
+ * subject. Each filter's index read backwards gives the order, so a page sorts nothing.
+ */
+export function auditEventQueries(query: ListAuditEventsQuery) {
   const where = and(
     query.userId ? eq(auditEvents.subjectUserId, query.userId) : undefined,
     query.type ? eq(auditEvents.type, query.type) : undefined,
@@ -105,15 +108,20 @@ export async function listAuditEvents(query: ListAuditEventsQuery): Promise<{ it
     query.until ? lt(auditEvents.at, query.until) : undefined,
   );
   const { db } = database();
-  const [rows, [counted]] = await Promise.all([
-    db
+  return {
+    page: db
       .select()
       .from(auditEvents)
       .where(where)
       .orderBy(desc(auditEvents.at), desc(auditEvents.id))
       .limit(query.pageSize)
       .offset(pageOffset(query.page, query.pageSize)),
-    db.select({ total: count() }).from(auditEvents).where(where),
-  ]);
+    total: db.select({ total: count() }).from(auditEvents).where(where),
+  };
+}
+
+export async function listAuditEvents(query: ListAuditEventsQuery): Promise<{ items: AuditEvent[]; total: number }> {
+  const queries = auditEventQueries(query);
+  const [rows, [counted]] = await Promise.all([queries.page, queries.total]);
   return { items: rows.map(toEvent), total: counted?.total ?? 0 };
 }

@@ -8,7 +8,8 @@ vi.hoisted(() => {
   process.env.AUDIT_RETENTION = '30d';
 });
 
-import { AUDIT_EVENT_TYPES } from '#lib/audit/schemas.ts';
+import { auditEventQueries } from '#lib/audit/audit.ts';
+import { AUDIT_EVENT_TYPES, type AuditEventType } from '#lib/audit/schemas.ts';
 import { database } from '#lib/infra/database.ts';
 import { deliverEmails } from '#lib/mail/outbox.ts';
 import { resetTransport } from '#lib/mail/transport.ts';
@@ -615,6 +616,43 @@ describe('GET /api/v1/admin/audit-events', () => {
     expect(forbidden.body.error.code).toBe('INSUFFICIENT_PERMISSIONS');
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.error.code).toBe('AUTHENTICATION_REQUIRED');
+  });
+});
+
+describe('the list query', () => {
+  const planOf = async (query: { toSQL: () => { sql: string; params: unknown[] } }) => {
+    const { sql: text, params } = query.toSQL();
+    const rows = await sql.unsafe(`explain ${text}`, params as never[]);
+    return rows.map((row) => row['QUERY PLAN']).join('\n');
+  };
+
+  it('reads each filter from an index in order, never a scan and a sort of the table', async () => {
+    // 60,000 events of 600 subjects and every type, over a year.
+    await sql`
+      insert into audit_events (type, at, subject_user_id)
+      select (${sql.array([...AUDIT_EVENT_TYPES])}::text[])[1 + i % ${AUDIT_EVENT_TYPES.length}::int],
+             now() - make_interval(mins => i * 9),
+             ('00000000-0000-4000-8000-' || lpad((i % 600)::text, 12, '0'))::uuid
+      from generate_series(1, 60000) as i`;
+    await sql`vacuum analyze audit_events`;
+    const page = { page: 2, pageSize: 20 };
+    const subject = '00000000-0000-4000-8000-000000000042';
+    const type: AuditEventType = 'login.failed';
+    const since = new Date(Date.now() - 86_400_000);
+
+    const plans = {
+      audit_events_at_idx: await planOf(auditEventQueries(page).page),
+      audit_events_subject_at_idx: await planOf(auditEventQueries({ ...page, userId: subject }).page),
+      audit_events_type_at_idx: await planOf(auditEventQueries({ ...page, type }).page),
+    };
+    const total = await planOf(auditEventQueries({ ...page, userId: subject, since }).total);
+
+    for (const [index, plan] of Object.entries(plans)) {
+      expect(plan, index).toContain(`Index Scan Backward using ${index}`);
+      expect(plan, index).not.toMatch(/Seq Scan|Sort/);
+    }
+    expect(total).toMatch(/Index (Only )?Scan using audit_events_subject_at_idx/);
+    await sql`delete from audit_events where subject_user_id::text like '00000000-0000-4000-8000-%'`;
   });
 });
 
