@@ -13,6 +13,7 @@ import { AUDIT_EVENT_TYPES, type AuditEventType } from '#lib/audit/schemas.ts';
 import { database } from '#lib/infra/database.ts';
 import { deliverEmails } from '#lib/mail/outbox.ts';
 import { resetTransport } from '#lib/mail/transport.ts';
+import { ensureAdmin } from '#lib/users/users.ts';
 import { handler as auditEvents } from '../../functions/admin-audit-events.ts';
 import { handler as confirm } from '../../functions/auth-email-confirm.ts';
 import { handler as login } from '../../functions/auth-login.ts';
@@ -436,6 +437,29 @@ describe('the events each action records', () => {
     expectEvent(row, { type: 'login.failed', actor: user.id, subject: user.id });
     expect(row.details).toEqual({ reason: 'wrong_current_password' });
     expect(await eventsOf(user.id, 'password.changed')).toHaveLength(0);
+  });
+});
+
+describe('the start-up admin', () => {
+  it('records the account it creates and the one it promotes, with no actor and no client', async () => {
+    const created = uniqueEmail('startup');
+    expect(await ensureAdmin(created, PASSWORD)).toBe('created');
+    const [admin] = await sql<{ id: string }[]>`select id from users where email = ${created}`;
+    const promoted = await registerUser();
+    expect(await ensureAdmin(promoted.email, PASSWORD)).toBe('promoted');
+    expect(await ensureAdmin(promoted.email, PASSWORD)).toBe('unchanged');
+
+    expect(await onlyEvent(admin?.id ?? '', 'user.registered')).toMatchObject({
+      actor_user_id: null,
+      ip: null,
+      user_agent: null,
+      details: { role: 'ADMIN', reason: 'ADMIN_EMAIL' },
+    });
+    expect(await onlyEvent(promoted.id, 'user.role_changed')).toMatchObject({
+      actor_user_id: null,
+      ip: null,
+      details: { from: 'USER', to: 'ADMIN', reason: 'ADMIN_EMAIL' },
+    });
   });
 });
 
