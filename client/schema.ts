@@ -417,6 +417,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List audit events (admin)
+         * @description Admins only. Newest first. `userId` matches the account an event is about (`subjectUserId`), `type` one event type, `since` (inclusive) and `until` (exclusive) the time; `since` later than `until` is a 400. Events are kept `AUDIT_RETENTION` (default 365 days).
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
+         */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -2280,6 +2302,80 @@ export interface operations {
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
             403: components["responses"]["EmailNotVerified"];
             410: components["responses"]["SyncCursorExpired"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description events about this user (its `subjectUserId`), whoever acted */
+                userId?: string;
+                /** @description events of this type */
+                type?: "user.registered" | "login.succeeded" | "login.failed" | "login.locked" | "refresh.reuse_detected" | "session.revoked" | "password.changed" | "password.reset_requested" | "password.reset" | "email.verified" | "email.change_requested" | "email.changed" | "user.role_changed" | "user.deleted";
+                /** @description events at or after this time */
+                since?: string;
+                /** @description events before this time */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of audit events. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+                             */
+                            id: string;
+                            /** @enum {string} */
+                            type: "user.registered" | "login.succeeded" | "login.failed" | "login.locked" | "refresh.reuse_detected" | "session.revoked" | "password.changed" | "password.reset_requested" | "password.reset" | "email.verified" | "email.change_requested" | "email.changed" | "user.role_changed" | "user.deleted";
+                            /**
+                             * Format: date-time
+                             * @description ISO-8601 UTC timestamp
+                             * @example 2026-01-31T09:30:00.000Z
+                             */
+                            at: string;
+                            /** @description who acted: the signed-in caller, or the account an email link or a login proved; null for a failed or refused login, a reset request, a reused refresh token */
+                            actorUserId: string | null;
+                            /** @description the account the event is about; null for an email of no account. The account may be deleted since */
+                            subjectUserId: string | null;
+                            /** @description the client address API Gateway saw */
+                            ip: string | null;
+                            userAgent: string | null;
+                            /**
+                             * @description what the event is about, by type: ids (`sessionId`, `sessionIds`), a `reason`, roles (`from`, `to`), the subject’s own addresses, or `emailHash` (a keyed hash) for an email of no account; never a password, token or hash of one
+                             * @example {
+                             *       "sessionId": "0f8fad5b-d9cb-469f-a165-70867728950e"
+                             *     }
+                             */
+                            details: {
+                                [key: string]: string | number | boolean | null | string[];
+                            };
+                        }[];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
+            403: components["responses"]["InsufficientPermissionsOrEmailNotVerified"];
             429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

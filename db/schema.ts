@@ -196,3 +196,32 @@ export const emailOutbox = pgTable(
     index('email_outbox_recipient_idx').on(t.recipient, t.createdAt),
   ],
 );
+
+/**
+ * The audit log (api.md, Audit events): one row per security-relevant event, written in the
+ * transaction of what it records. The user ids are plain columns, not foreign keys: a
+ * `user.deleted` event must outlive its user. Kept AUDIT_RETENTION, then the clean-up deletes it.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // One of AUDIT_EVENT_TYPES (lib/audit/schemas.ts); text, so a new type needs no migration.
+    type: text('type').notNull(),
+    // The insert's own time, not the transaction's: events of one transaction keep their order.
+    at: timestamp('at', { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
+    // Who did it (null: nobody signed in, e.g. a failed login or a reset link) and to whom.
+    actorUserId: uuid('actor_user_id'),
+    subjectUserId: uuid('subject_user_id'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    // Newest first is a backward scan of each: `order by at desc, id desc`, filtered or not,
+    // reads one of these in order; the first also serves the retention clean-up.
+    index('audit_events_at_idx').on(t.at, t.id),
+    index('audit_events_subject_at_idx').on(t.subjectUserId, t.at, t.id),
+    index('audit_events_type_at_idx').on(t.type, t.at, t.id),
+  ],
+);

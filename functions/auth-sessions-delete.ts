@@ -3,7 +3,7 @@ import { noContent } from '#lib/http/responses.ts';
 import { route } from '#lib/http/route.ts';
 import { declaration } from '#lib/http/routes/auth-sessions-delete.ts';
 
-export const handler = route(declaration, async function deleteSession({ auth, params }) {
-  await endSession(auth.userId, params.id);
+export const handler = route(declaration, async function deleteSession({ auth, params, ip, userAgent }) {
+  await endSession(auth, params.id, { ip, userAgent });
   return noContent();
 });

@@ -2,14 +2,20 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { configuration } from '#lib/http/middlewares/configuration.ts';
-import { deleteEndedSessions, deleteExpiredSyncRows, deleteSpentLifecycleRows } from '#lib/infra/cleanup.ts';
+import {
+  deleteEndedSessions,
+  deleteExpiredAuditEvents,
+  deleteExpiredSyncRows,
+  deleteSpentLifecycleRows,
+} from '#lib/infra/cleanup.ts';
 import { log } from '#lib/infra/log.ts';
 import { deleteExpiredWindows } from '#lib/infra/rate-limit.ts';
 
 /**
  * Scheduled (hourly, see serverless.yml), not HTTP: deletes rate-limit windows that have
  * ended, ended sessions and spent refresh tokens, spent or expired one-time tokens, old outbox
- * rows, expired Idempotency-Key answers and task tombstones past TOMBSTONE_TTL, so the tables stay small
+ * rows, expired Idempotency-Key answers, task tombstones past TOMBSTONE_TTL and audit events past
+ * AUDIT_RETENTION, so the tables stay small
  * without any request paying for the cleanup.
  */
 interface CleanupResult {
@@ -20,6 +26,7 @@ interface CleanupResult {
   emails: number;
   idempotencyKeys: number;
   tombstones: number;
+  auditEvents: number;
 }
 
 async function cleanup(_event: ScheduledEvent, context: Context): Promise<CleanupResult> {
@@ -28,14 +35,16 @@ async function cleanup(_event: ScheduledEvent, context: Context): Promise<Cleanu
   const ended = await deleteEndedSessions(() => context.getRemainingTimeInMillis());
   const lifecycle = await deleteSpentLifecycleRows();
   const sync = await deleteExpiredSyncRows();
+  const audit = await deleteExpiredAuditEvents(() => context.getRemainingTimeInMillis());
   log.info('rate-limit cleanup', {
     deleted,
     ...ended,
     ...lifecycle,
     ...sync,
+    ...audit,
     latencyMs: Math.round(performance.now() - started),
   });
-  return { deleted, ...ended, ...lifecycle, ...sync };
+  return { deleted, ...ended, ...lifecycle, ...sync, ...audit };
 }
 
 export const handler = middy<ScheduledEvent, CleanupResult>()

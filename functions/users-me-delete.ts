@@ -4,7 +4,7 @@ import { declaration } from '#lib/http/routes/users-me-delete.ts';
 import { deleteOwnAccount } from '#lib/users/users.ts';
 
 /** In-app account deletion, proven by the current password. */
-export const handler = route(declaration, async function deleteMe({ auth, body, ip, rateLimit }) {
-  await deleteOwnAccount(auth, body.currentPassword, ip, rateLimit);
+export const handler = route(declaration, async function deleteMe({ auth, body, ip, userAgent, rateLimit }) {
+  await deleteOwnAccount(auth, body.currentPassword, { ip, userAgent }, rateLimit);
   return noContent();
 });

@@ -4,6 +4,6 @@ import { declaration } from '#lib/http/routes/users-update.ts';
 import { setRole } from '#lib/users/users.ts';
 
 /** Never demotes the last admin. */
-export const handler = route(declaration, async function updateUser({ auth, params, body }) {
-  return ok(await setRole(auth, params.id, body.role));
+export const handler = route(declaration, async function updateUser({ auth, params, body, ip, userAgent }) {
+  return ok(await setRole(auth, params.id, body.role, { ip, userAgent }));
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq, gt, isNull, type SQLWrapper, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '#db/client.ts';
 import { refreshTokens, sessions, users } from '#db/schema.ts';
+import { eventStatement, recordEvent } from '#lib/audit/audit.ts';
 import type { Session, Tokens } from '#lib/auth/schemas.ts';
 import { hashRefreshToken, newRefreshToken, signAccessToken } from '#lib/auth/tokens.ts';
 import { AppError, notFound, serviceUnavailable } from '#lib/http/errors.ts';
@@ -103,7 +104,7 @@ export function sessionStatements(user: { id: string; role: Role }, client: Clie
       ),
     issued.statement,
   ];
-  return { statements, tokens: issued.tokens };
+  return { sessionId: session.id, statements, tokens: issued.tokens };
 }
 
 /** Starts a session inside the caller's transaction (its statements sent together). */
@@ -112,9 +113,19 @@ export async function startSession(
   user: { id: string; role: Role },
   client: ClientInfo,
 ): Promise<Tokens> {
+  return (await openSession(tx, user, client)).tokens;
+}
+
+/** startSession, with the new session's id (for the audit event of what started it). */
+export async function openSession(
+  tx: Transaction,
+  user: { id: string; role: Role },
+  client: ClientInfo,
+): Promise<{ sessionId: string; tokens: Tokens }> {
   const started = sessionStatements(user, client);
+  // One code path for each, so they reach the connection in this order: the lock comes first.
   await Promise.all(started.statements.map((statement) => tx.execute(statement.getSQL())));
-  return started.tokens();
+  return { sessionId: started.sessionId, tokens: await started.tokens() };
 }
 
 /** The columns that end a session, with why. */
@@ -167,7 +178,17 @@ export async function rotateRefreshToken(
     // tab, a lost response); the same token from elsewhere is a copy in other hands: reuse.
     const retry = row.inGrace && ipSubject(row.sessionIp ?? '') === ipSubject(client.ip);
     if (row.usedAt && !retry) {
-      await commit([tx.update(sessions).set(revocation('refresh_token_reuse')).where(eq(sessions.id, row.sessionId))]);
+      await commit([
+        tx.update(sessions).set(revocation('refresh_token_reuse')).where(eq(sessions.id, row.sessionId)),
+        // Whoever presented it is unknown (the owner or the thief): no actor.
+        eventStatement(tx, {
+          type: 'refresh.reuse_detected',
+          actorUserId: null,
+          subjectUserId: row.userId,
+          client,
+          details: { sessionId: row.sessionId },
+        }),
+      ]);
       return { reused: true };
     }
 
@@ -228,20 +249,25 @@ async function countRefresh(tokenHash: string, ip: string): Promise<LimitState |
 const live = (userId: string) =>
   and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`));
 
-/** Revokes one live session of this user; false when there is none with that id. */
-export async function revokeSession(userId: string, sessionId: string, reason: string): Promise<boolean> {
-  const revoked = await database()
-    .db.update(sessions)
+/** Revokes one live session of this user; the ids revoked (none when there is no such session). */
+async function revokeSession(executor: Executor, userId: string, sessionId: string, reason: string): Promise<string[]> {
+  const revoked = await executor
+    .update(sessions)
     .set(revocation(reason))
     .where(and(eq(sessions.id, sessionId), live(userId)))
     .returning({ id: sessions.id });
-  return revoked.length > 0;
+  return revoked.map((session) => session.id);
 }
 
-/** Revokes the session a refresh token belongs to, if it is this user's. */
-export async function revokeSessionOfRefreshToken(userId: string, refreshToken: string, reason: string): Promise<void> {
-  await database()
-    .db.update(sessions)
+/** Revokes the session a refresh token belongs to, if it is this user's; the ids revoked. */
+async function revokeSessionOfRefreshToken(
+  executor: Executor,
+  userId: string,
+  refreshToken: string,
+  reason: string,
+): Promise<string[]> {
+  const revoked = await executor
+    .update(sessions)
     .set(revocation(reason))
     .where(
       and(
@@ -251,20 +277,67 @@ export async function revokeSessionOfRefreshToken(userId: string, refreshToken: 
           sql`(select ${refreshTokens.sessionId} from ${refreshTokens} where ${refreshTokens.tokenHash} = ${hashRefreshToken(refreshToken)})`,
         ),
       ),
-    );
+    )
+    .returning({ id: sessions.id });
+  return revoked.map((session) => session.id);
 }
 
-/** Revokes every live session of a user, optionally sparing one (the caller's own). */
+/** Revokes every live session of a user, optionally sparing one (the caller's own); the ids revoked. */
 export async function revokeAllSessions(
   executor: Executor,
   userId: string,
   reason: string,
   exceptSessionId?: string,
-): Promise<void> {
-  await executor
+): Promise<string[]> {
+  const revoked = await executor
     .update(sessions)
     .set(revocation(reason))
-    .where(and(live(userId), exceptSessionId ? sql`${sessions.id} <> ${exceptSessionId}` : undefined));
+    .where(and(live(userId), exceptSessionId ? sql`${sessions.id} <> ${exceptSessionId}` : undefined))
+    .returning({ id: sessions.id });
+  return revoked.map((session) => session.id);
+}
+
+/**
+ * The revocations a user asks for (logout, logout-all, ending one session), each with its
+ * `session.revoked` event in one transaction: both or neither. Nothing revoked, no event.
+ */
+async function revokeAsked(
+  caller: { userId: string },
+  client: ClientInfo,
+  reason: string,
+  revoke: (tx: Transaction) => Promise<string[]>,
+): Promise<string[]> {
+  return database().db.transaction(async (tx) => {
+    const sessionIds = await revoke(tx);
+    if (sessionIds.length > 0) {
+      await recordEvent(tx, {
+        type: 'session.revoked',
+        actorUserId: caller.userId,
+        subjectUserId: caller.userId,
+        client,
+        details: { reason, sessionIds },
+      });
+    }
+    return sessionIds;
+  });
+}
+
+/** POST /auth/logout: the caller's session, and the given refresh token's if it is the caller's. */
+export async function logout(
+  caller: { userId: string; sessionId: string },
+  refreshToken: string | undefined,
+  client: ClientInfo,
+): Promise<void> {
+  await revokeAsked(caller, client, 'logout', async (tx) => {
+    const own = await revokeSession(tx, caller.userId, caller.sessionId, 'logout');
+    const other = refreshToken ? await revokeSessionOfRefreshToken(tx, caller.userId, refreshToken, 'logout') : [];
+    return [...own, ...other];
+  });
+}
+
+/** POST /auth/logout-all: every session of the caller. */
+export async function logoutAll(caller: { userId: string }, client: ClientInfo): Promise<void> {
+  await revokeAsked(caller, client, 'logout_all', (tx) => revokeAllSessions(tx, caller.userId, 'logout_all'));
 }
 
 /** GET /auth/sessions: the caller's live sessions, most recently used first, a page at a time. */
@@ -301,6 +374,9 @@ export async function listSessions(
 }
 
 /** DELETE /auth/sessions/:id: another user's or an already ended session is not found. */
-export async function endSession(userId: string, sessionId: string): Promise<void> {
-  if (!(await revokeSession(userId, sessionId, 'ended_by_user'))) throw notFound('Session');
+export async function endSession(caller: { userId: string }, sessionId: string, client: ClientInfo): Promise<void> {
+  const revoked = await revokeAsked(caller, client, 'ended_by_user', (tx) =>
+    revokeSession(tx, caller.userId, sessionId, 'ended_by_user'),
+  );
+  if (revoked.length === 0) throw notFound('Session');
 }

@@ -45,7 +45,7 @@ export interface RouteDeclaration {
   /** The function of serverless.yml that serves it: functions/<function>.ts. */
   function: string;
   operationId: string;
-  tag: 'Auth' | 'Account' | 'Users' | 'Tasks' | 'Health' | 'Reference';
+  tag: 'Auth' | 'Account' | 'Users' | 'Tasks' | 'Audit' | 'Health' | 'Reference';
   summary: string;
   description?: string;
   auth: AuthLevel;

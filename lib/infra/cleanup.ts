@@ -69,3 +69,14 @@ export async function deleteExpiredSyncRows(): Promise<{ idempotencyKeys: number
     delete from tasks where deleted_at is not null and deleted_at < now() - make_interval(secs => ${horizon}::int)`;
   return { idempotencyKeys: keys.count, tombstones: tombstones.count };
 }
+
+/** Deletes audit events older than AUDIT_RETENTION, in batches (a year of events can be many rows). */
+export async function deleteExpiredAuditEvents(timeLeftMs: () => number): Promise<{ auditEvents: number }> {
+  const { sql } = database();
+  const auditEvents = await deleteInBatches(
+    'audit_events',
+    () => sql`at < now() - make_interval(secs => ${config().AUDIT_RETENTION}::float8)`,
+    timeLeftMs,
+  );
+  return { auditEvents };
+}

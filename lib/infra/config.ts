@@ -193,6 +193,8 @@ const baseEntries = {
   MAX_TASKS_PER_USER: count('10000'),
   // How long a deleted task's tombstone stays for delta sync; an older sync cursor is a 410.
   TOMBSTONE_TTL: duration('30d'),
+  // How long the audit log keeps an event (api.md, Audit events); the hourly clean-up deletes older ones.
+  AUDIT_RETENTION: duration('365d'),
   LOG_LEVEL: v.optional(
     v.picklist(['debug', 'info', 'warn', 'error'], 'must be one of debug, info, warn, error'),
     'info',

@@ -1,11 +1,12 @@
 import { and, count, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
 import { emailOutbox, users } from '#db/schema.ts';
+import { emailHash, recordEvent } from '#lib/audit/audit.ts';
 import { clearLoginFailures } from '#lib/auth/login-failures.ts';
 import { consumeOneTimeToken, endOneTimeTokens, issueOneTimeToken } from '#lib/auth/one-time-tokens.ts';
 import { hashPassword, passwordMentionsEmail } from '#lib/auth/passwords.ts';
 import type { Tokens } from '#lib/auth/schemas.ts';
-import { type ClientInfo, revokeAllSessions, startSession } from '#lib/auth/sessions.ts';
+import { type ClientInfo, openSession, revokeAllSessions } from '#lib/auth/sessions.ts';
 import { AppError, isUniqueViolation, passwordMentionsEmailError } from '#lib/http/errors.ts';
 import { normaliseEmail } from '#lib/http/validation.ts';
 import { database } from '#lib/infra/database.ts';
@@ -72,10 +73,12 @@ const emailTaken = () => new AppError('EMAIL_ALREADY_EXISTS', 'An account with t
  * token makes the pending address the email (409 if another account took it meanwhile) and
  * ends every session of the account, so each device signs in again with the new address.
  */
-export async function confirmEmail(token: string): Promise<User> {
+export async function confirmEmail(token: string, client: ClientInfo): Promise<User> {
   try {
     return await database().db.transaction(async (tx) => {
       const spent = await consumeOneTimeToken(tx, token, ['verify_email', 'change_email']);
+      // The link proved who follows it: the account acts on itself.
+      const self = { actorUserId: spent.userId, subjectUserId: spent.userId, client };
       if (spent.kind === 'verify_email') {
         const [row] = await tx
           .update(users)
@@ -83,15 +86,27 @@ export async function confirmEmail(token: string): Promise<User> {
           .where(eq(users.id, spent.userId))
           .returning();
         if (!row) throw new Error('token of no user');
+        await recordEvent(tx, { type: 'email.verified', ...self });
         return toUser(row);
       }
+      const [before] = await tx
+        .select({ email: users.email })
+        .from(users)
+        .where(eq(users.id, spent.userId))
+        .for('update');
       const [row] = await tx
         .update(users)
         .set({ email: spent.newEmail ?? '', pendingEmail: null, emailVerifiedAt: sql`now()`, updatedAt: sql`now()` })
         .where(eq(users.id, spent.userId))
         .returning();
-      if (!row) throw new Error('token of no user');
-      await revokeAllSessions(tx, spent.userId, 'email_change');
+      if (!row || !before) throw new Error('token of no user');
+      const revokedSessionIds = await revokeAllSessions(tx, spent.userId, 'email_change');
+      // Both addresses are the subject's own: the old one it had, the new one it just proved.
+      await recordEvent(tx, {
+        type: 'email.changed',
+        ...self,
+        details: { from: before.email, to: row.email, revokedSessionIds },
+      });
       return toUser(row);
     });
   } catch (error) {
@@ -106,7 +121,7 @@ export async function confirmEmail(token: string): Promise<User> {
  * alike either way, and the email goes out through the scheduled sender rather than inside
  * the request, so the answer's timing does not tell an account exists.
  */
-export async function forgotPassword(email: string): Promise<void> {
+export async function forgotPassword(email: string, client: ClientInfo): Promise<void> {
   const address = normaliseEmail(email);
   await database().db.transaction(async (tx) => {
     const [row] = await tx
@@ -123,7 +138,16 @@ export async function forgotPassword(email: string): Promise<void> {
           gt(emailOutbox.createdAt, sql`now() - interval '1 hour'`),
         ),
       );
-    if (!row || (recent?.sent ?? 0) >= RESET_EMAILS_PER_HOUR) return;
+    // Recorded either way (the same work both ways); an address of no account only as its keyed hash.
+    const emailSent = row !== undefined && (recent?.sent ?? 0) < RESET_EMAILS_PER_HOUR;
+    await recordEvent(tx, {
+      type: 'password.reset_requested',
+      actorUserId: null,
+      subjectUserId: row?.id ?? null,
+      client,
+      details: row ? { emailSent } : { emailHash: emailHash(address) },
+    });
+    if (!row || !emailSent) return;
     const token = await issueOneTimeToken(tx, row.id, 'reset_password');
     await enqueueEmail(tx, { recipient: row.email, template: 'reset_password', payload: { token } });
   });
@@ -149,9 +173,16 @@ export async function resetPassword(
     if (!row) throw new Error('token of no user');
     // Rolls back with the token unspent, so the link still works with another password.
     if (passwordMentionsEmail(password, row.email)) throw passwordMentionsEmailError();
-    await revokeAllSessions(tx, row.id, 'password_reset');
+    const revokedSessionIds = await revokeAllSessions(tx, row.id, 'password_reset');
     await clearLoginFailures(tx, row.email);
-    const tokens = await startSession(tx, row, client);
-    return { user: toUser(row), tokens };
+    const session = await openSession(tx, row, client);
+    await recordEvent(tx, {
+      type: 'password.reset',
+      actorUserId: row.id,
+      subjectUserId: row.id,
+      client,
+      details: { revokedSessionIds, sessionId: session.sessionId },
+    });
+    return { user: toUser(row), tokens: session.tokens };
   });
 }

@@ -1,6 +1,7 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
 import { users } from '#db/schema.ts';
+import { emailHash, eventStatement, recordEvent, recordEventByEmail } from '#lib/audit/audit.ts';
 import type { AuthContext } from '#lib/auth/authenticate.ts';
 import { releaseLoginFailureSlots, takeLoginFailureSlots } from '#lib/auth/login-failures.ts';
 import { endOneTimeTokens } from '#lib/auth/one-time-tokens.ts';
@@ -56,6 +57,7 @@ export async function register(
       if (!row) throw new Error('user insert returned no row');
       const tokens = await startSession(tx, row, client);
       const outboxId = await queueVerification(tx, row);
+      await recordEvent(tx, { type: 'user.registered', actorUserId: row.id, subjectUserId: row.id, client });
       return { user: toUser(row), tokens, outboxId };
     });
     countDeliveries(await deliverEmails([signedUp.outboxId]));
@@ -78,36 +80,77 @@ export async function login(
   meter: RateLimitMeter,
 ): Promise<{ user: User; tokens: Tokens }> {
   // Three round trips: the failure slots and the account read together, the password check
-  // (no database), then one batch that starts the session and gives the slots back.
+  // (no database), then one batch that starts the session, records it and gives the slots back.
   const [slots, [row]] = await Promise.all([
-    takeLoginFailureSlots(meter, email, client.ip).catch((error: unknown) => {
-      // A failure limit refusing even the attempt: a lockout.
-      if (error instanceof AppError && error.code === 'RATE_LIMIT_EXCEEDED') countEvent('login.locked');
-      throw error;
-    }),
+    takeLoginFailureSlots(meter, email, client.ip).catch(lockedOut(email, client)),
     database().db.select().from(users).where(byEmail(email)),
   ]);
   const valid = row ? await verifyPassword(row.passwordHash, password) : await verifyAgainstDummy(password);
   if (!row || !valid) {
     countEvent('login.failed');
+    // No transaction to join: one insert. An unknown email is kept only as its keyed hash.
+    await recordEvent(database().db, {
+      type: 'login.failed',
+      actorUserId: null,
+      subjectUserId: row?.id ?? null,
+      client,
+      details: row ? { reason: 'wrong_password' } : { reason: 'unknown_email', emailHash: emailHash(email) },
+    });
     throw new AppError('INVALID_CREDENTIALS', 'Invalid email or password');
   }
   const session = sessionStatements(row, client);
   const releases = slots.map(releaseStatement);
-  await transactionBatch([...session.statements, ...releases.map((release) => release.statement)]);
+  await transactionBatch([
+    ...session.statements,
+    eventStatement(database().db, {
+      type: 'login.succeeded',
+      actorUserId: row.id,
+      subjectUserId: row.id,
+      client,
+      details: { sessionId: session.sessionId },
+    }),
+    ...releases.map((release) => release.statement),
+  ]);
   for (const release of releases) meter.record(release.released);
   return { user: toUser(row), tokens: await session.tokens() };
 }
 
 /**
+ * For a failure limit refusing even the attempt (a lockout): counts and records it, about the
+ * email's account or, for an address of no account, its keyed hash; then rethrows.
+ */
+const lockedOut =
+  (email: string, client: ClientInfo, via?: string) =>
+  async (error: unknown): Promise<never> => {
+    if (error instanceof AppError && error.code === 'RATE_LIMIT_EXCEEDED') {
+      countEvent('login.locked');
+      await recordEventByEmail(
+        database().db,
+        { type: 'login.locked', actorUserId: null, client, details: via ? { via } : {} },
+        email,
+      );
+    }
+    throw error;
+  };
+
+/**
  * The caller's account, proven by its current password. A wrong one counts as a failed login
  * of that account (api.md, Users): a stolen access token is no password oracle.
  */
-async function provenAccount(caller: AuthContext, currentPassword: string, ip: string, meter: RateLimitMeter) {
+async function provenAccount(caller: AuthContext, currentPassword: string, client: ClientInfo, meter: RateLimitMeter) {
   const [row] = await database().db.select().from(users).where(eq(users.id, caller.userId));
   if (!row) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
-  const slots = await takeLoginFailureSlots(meter, row.email, ip);
+  const slots = await takeLoginFailureSlots(meter, row.email, client.ip).catch(
+    lockedOut(row.email, client, 'current_password'),
+  );
   if (!(await verifyPassword(row.passwordHash, currentPassword))) {
+    await recordEvent(database().db, {
+      type: 'login.failed',
+      actorUserId: row.id,
+      subjectUserId: row.id,
+      client,
+      details: { reason: 'wrong_current_password' },
+    });
     throw new AppError('INVALID_CREDENTIALS', 'The current password is not correct');
   }
   await releaseLoginFailureSlots(meter, slots);
@@ -131,17 +174,37 @@ export async function ensureAdmin(
   if (existing) {
     if (!(await verifyPassword(existing.passwordHash, password))) return 'refused';
     if (existing.role === 'ADMIN') return 'unchanged';
-    await database()
-      .db.update(users)
-      .set({ role: 'ADMIN', emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, updatedAt: sql`now()` })
-      .where(eq(users.id, existing.id));
+    // The operator's configuration acted, not a user: no actor.
+    await database().db.transaction(async (tx) => {
+      await tx
+        .update(users)
+        .set({ role: 'ADMIN', emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, updatedAt: sql`now()` })
+        .where(eq(users.id, existing.id));
+      await recordEvent(tx, {
+        type: 'user.role_changed',
+        actorUserId: null,
+        subjectUserId: existing.id,
+        details: { from: existing.role, to: 'ADMIN', reason: 'ADMIN_EMAIL' },
+      });
+    });
     return 'promoted';
   }
   const passwordHash = await hashPassword(password);
-  await database()
-    .db.insert(users)
-    .values({ email: normaliseEmail(email), passwordHash, role: 'ADMIN', emailVerifiedAt: sql`now()` })
-    .onConflictDoNothing();
+  await database().db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(users)
+      .values({ email: normaliseEmail(email), passwordHash, role: 'ADMIN', emailVerifiedAt: sql`now()` })
+      .onConflictDoNothing()
+      .returning({ id: users.id });
+    if (created) {
+      await recordEvent(tx, {
+        type: 'user.registered',
+        actorUserId: null,
+        subjectUserId: created.id,
+        details: { role: 'ADMIN', reason: 'ADMIN_EMAIL' },
+      });
+    }
+  });
   return 'created';
 }
 
@@ -166,10 +229,10 @@ export interface ProfileChanges {
 export async function updateProfile(
   caller: AuthContext,
   changes: ProfileChanges,
-  ip: string,
+  client: ClientInfo,
   meter: RateLimitMeter,
 ): Promise<User> {
-  const account = await provenAccount(caller, changes.currentPassword, ip, meter);
+  const account = await provenAccount(caller, changes.currentPassword, client, meter);
   if (changes.password !== undefined && passwordMentionsEmail(changes.password, account.email, changes.email)) {
     throw passwordMentionsEmailError();
   }
@@ -186,10 +249,22 @@ export async function updateProfile(
       .where(eq(users.id, caller.userId))
       .returning();
     if (!updated) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
-    if (passwordHash) await revokeAllSessions(tx, caller.userId, 'password_change', caller.sessionId);
+    const self = { actorUserId: caller.userId, subjectUserId: caller.userId, client };
+    if (passwordHash) {
+      const sessionIds = await revokeAllSessions(tx, caller.userId, 'password_change', caller.sessionId);
+      await recordEvent(tx, { type: 'password.changed', ...self, details: { revokedSessionIds: sessionIds } });
+    }
     let outbox: string[] = [];
     if (email === account.email) await endOneTimeTokens(tx, caller.userId, 'change_email');
-    else if (email !== undefined) outbox = await queueEmailChange(tx, updated, email);
+    else if (email !== undefined) {
+      outbox = await queueEmailChange(tx, updated, email);
+      // Not the address: it may be another account's (the answer is the same then), and is unproven.
+      await recordEvent(tx, {
+        type: 'email.change_requested',
+        ...self,
+        details: { newEmailDomain: email.slice(email.lastIndexOf('@') + 1) },
+      });
+    }
     return { user: toUser(updated), outbox };
   });
   await deliverEmails(changed.outbox);
@@ -203,16 +278,34 @@ export async function updateProfile(
 export async function deleteOwnAccount(
   caller: AuthContext,
   currentPassword: string,
-  ip: string,
+  client: ClientInfo,
   meter: RateLimitMeter,
 ): Promise<void> {
-  await provenAccount(caller, currentPassword, ip, meter);
+  await provenAccount(caller, currentPassword, client, meter);
   await database().db.transaction(async (tx) => {
     assertNotLastAdmin(await lockAdmins(tx), caller.userId);
-    const deleted = await tx.delete(users).where(eq(users.id, caller.userId)).returning({ id: users.id });
-    if (deleted.length === 0) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
+    const deleted = await tx.delete(users).where(eq(users.id, caller.userId)).returning(deletedColumns);
+    if (!deleted[0]) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
+    await recordDeletion(tx, caller, deleted[0], client);
   });
 }
+
+const deletedColumns = { id: users.id, role: users.role };
+
+/** The event outlives the account: its ids are plain columns, and it names the role, not the email. */
+const recordDeletion = (
+  tx: Transaction,
+  caller: AuthContext,
+  deleted: { id: string; role: Role },
+  client: ClientInfo | undefined,
+) =>
+  recordEvent(tx, {
+    type: 'user.deleted',
+    actorUserId: caller.userId,
+    subjectUserId: deleted.id,
+    client,
+    details: { role: deleted.role },
+  });
 
 export interface UserListFilter extends Pagination {
   q?: string | undefined;
@@ -271,13 +364,24 @@ function assertStillAdmin(admins: readonly string[], caller: AuthContext): void 
 }
 
 /** PATCH /users/:id (admin): changes a role; the last admin cannot be demoted. */
-export async function setRole(caller: AuthContext, id: string, role: Role): Promise<User> {
+export async function setRole(caller: AuthContext, id: string, role: Role, client?: ClientInfo): Promise<User> {
   return database().db.transaction(async (tx) => {
     const admins = await lockAdmins(tx);
     assertStillAdmin(admins, caller);
     if (role !== 'ADMIN') assertNotLastAdmin(admins, id);
     const [row] = await tx.update(users).set({ role, updatedAt: sql`now()` }).where(eq(users.id, id)).returning();
     if (!row) throw notFound('User');
+    // The locked admin rows tell the role before the change; setting the same role is no change.
+    const from: Role = admins.includes(id) ? 'ADMIN' : 'USER';
+    if (from !== role) {
+      await recordEvent(tx, {
+        type: 'user.role_changed',
+        actorUserId: caller.userId,
+        subjectUserId: id,
+        client,
+        details: { from, to: role },
+      });
+    }
     return toUser(row);
   });
 }
@@ -286,12 +390,13 @@ export async function setRole(caller: AuthContext, id: string, role: Role): Prom
  * DELETE /users/:id (admin): one statement removes the user; tasks, sessions and refresh
  * tokens go with it through ON DELETE CASCADE, so their tokens stop working at once.
  */
-export async function deleteUser(caller: AuthContext, id: string): Promise<void> {
+export async function deleteUser(caller: AuthContext, id: string, client?: ClientInfo): Promise<void> {
   await database().db.transaction(async (tx) => {
     const admins = await lockAdmins(tx);
     assertStillAdmin(admins, caller);
     assertNotLastAdmin(admins, id);
-    const deleted = await tx.delete(users).where(eq(users.id, id)).returning({ id: users.id });
-    if (deleted.length === 0) throw notFound('User');
+    const deleted = await tx.delete(users).where(eq(users.id, id)).returning(deletedColumns);
+    if (!deleted[0]) throw notFound('User');
+    await recordDeletion(tx, caller, deleted[0], client);
   });
 }

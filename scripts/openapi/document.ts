@@ -392,6 +392,7 @@ const TAGS: { name: RouteDeclaration['tag']; description: string }[] = [
   },
   { name: 'Users', description: 'Your profile; user management for admins.' },
   { name: 'Tasks', description: 'Your tasks; admins can reach everyone\u2019s.' },
+  { name: 'Audit', description: 'The security events the API records, for admins.' },
   { name: 'Health', description: 'Liveness and database checks.' },
   { name: 'Reference', description: 'This document and its HTML rendering.' },
 ];
