@@ -93,11 +93,15 @@ describe('round trips to the database per request', () => {
 
   it('logs in in at most three', async () => {
     const body = { email: user.email, password: PASSWORD };
-    expect(await roundTrips(login, { method: 'POST', resource: '/api/v1/auth/login', body }, 200)).toBeLessThanOrEqual(3);
+    expect(await roundTrips(login, { method: 'POST', resource: '/api/v1/auth/login', body }, 200)).toBeLessThanOrEqual(
+      3,
+    );
   });
 
   it('refreshes in at most three', async () => {
     const body = { refreshToken: user.refreshToken };
-    expect(await roundTrips(refresh, { method: 'POST', resource: '/api/v1/auth/refresh', body }, 200)).toBeLessThanOrEqual(3);
+    expect(
+      await roundTrips(refresh, { method: 'POST', resource: '/api/v1/auth/refresh', body }, 200),
+    ).toBeLessThanOrEqual(3);
   });
 });
