@@ -1062,9 +1062,6 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
         file === `functions/${name}.mjs` ||
         file === `functions/${name}.mjs.map` ||
         (name === 'migrate' && file.startsWith('db/migrations/')) ||
-        // Loaded only when the environment names an SSM parameter (lib/infra/secrets.ts).
-        file.startsWith('node_modules/@middy/ssm/') ||
-        file.startsWith('node_modules/@middy/util/') ||
         (hashing.has(name) &&
           (file.startsWith('node_modules/@node-rs/argon2/') || file.startsWith(`node_modules/${platformPackage}/`)));
       expect(
