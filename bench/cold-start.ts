@@ -263,6 +263,7 @@ interface Deployed {
  * Lambda runtime, not in the package: the unpacked function gets this project's, as Lambda's.
  */
 async function measureDeployed(dir: string, entry: string, event: string, env: NodeJS.ProcessEnv): Promise<Deployed> {
+  mkdirSync(join(dir, 'node_modules'), { recursive: true });
   symlinkSync(join(root, 'node_modules', '@aws-sdk'), join(dir, 'node_modules', '@aws-sdk'), 'dir');
   const store = new Map([
     ['/taskapi/bench/database-url', String(env.DATABASE_URL)],

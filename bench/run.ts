@@ -224,8 +224,12 @@ function targets(results: Results): Target[] {
   ];
 }
 
-const fmt = (p: Percentiles) => `${p.p50} / ${p.p95} / ${p.p99}`;
-const targetRows = (checked: Target[]) => checked.map((t) => [t.target, t.measured, t.met ? 'met' : '**missed**']);
+function fmt(p: Percentiles): string {
+  return `${p.p50} / ${p.p95} / ${p.p99}`;
+}
+function targetRows(checked: Target[]): string[][] {
+  return checked.map((t) => [t.target, t.measured, t.met ? 'met' : '**missed**']);
+}
 
 function writeReport(results: Results, checked: Target[]) {
   const warmRows = results.warm.routes.map((r) => [
