@@ -7,7 +7,7 @@ import { SECRET_VARIABLES, type SecretVariable } from '#lib/infra/config.ts';
  * once per Lambda instance (the pipeline's configuration step), decrypted, and kept in memory.
  *
  * A value already in the environment always wins, so local runs and tests (which set
- * DATABASE_URL and JWT_SECRET themselves) never load @middy/ssm nor the AWS SDK it imports.
+ * DATABASE_URL and JWT_SECRET themselves) never reach SSM.
  */
 
 type Environment = Record<string, string | undefined>;
@@ -16,51 +16,40 @@ export const parameterVariable = (variable: SecretVariable) => `${variable}_SSM_
 
 /**
  * Returns a copy of `env` with the given secrets filled in from Parameter Store where the
- * environment names a parameter instead of giving the value, in one call for all of them
- * (@middy/ssm batches them). Throws one line naming the variable when a parameter cannot be read.
+ * environment names a parameter instead of giving the value, in one `GetParameters` call for
+ * all of them (lib/infra/ssm.ts). Throws one line naming the variable when a parameter cannot
+ * be read.
  */
 export async function withSecrets(
   env: Environment,
   variables: readonly SecretVariable[] = SECRET_VARIABLES,
 ): Promise<Environment> {
-  const fetchData: Partial<Record<SecretVariable, string>> = {};
+  const wanted: [SecretVariable, string][] = [];
   for (const variable of variables) {
     const parameter = env[parameterVariable(variable)];
-    if (!env[variable] && parameter) fetchData[variable] = parameter;
+    if (!env[variable] && parameter) wanted.push([variable, parameter]);
   }
-  const wanted = Object.entries(fetchData) as [SecretVariable, string][];
   if (wanted.length === 0) return env;
 
-  // Loaded only here: the SDK costs cold-start time that local runs need not pay.
-  const { default: ssm } = await import('@middy/ssm');
-  const fetchSecrets = ssm({
-    fetchData,
-    // Read once; config() keeps the result for the instance's life.
-    cacheExpiry: 0,
-    // Fail within a few seconds (a VPC without a route to SSM) rather than at the function timeout.
-    awsClientOptions: { maxAttempts: 2, requestHandler: { connectionTimeout: 2000, requestTimeout: 3000 } },
+  const names = wanted.map(([, parameter]) => parameter);
+  // Loaded only here: local runs never pay for it.
+  const { getParameters } = await import('#lib/infra/ssm.ts');
+  const read = await getParameters([...new Set(names)], { ...process.env, ...env }).catch((error: unknown) => {
+    const [variable] = wanted[0] ?? [];
+    throw new Error(
+      `Invalid configuration: ${variable} could not be read from SSM Parameter Store (${names.join(', ')}): ${(error as Error).message}`,
+      { cause: error },
+    );
   });
-  const request = { internal: {} as Record<string, unknown> };
-  await fetchSecrets.before?.(request as never);
-  const results = await Promise.allSettled(wanted.map(([variable]) => request.internal[variable]));
-  const names = wanted.map(([, parameter]) => parameter).join(', ');
   const filled: Environment = { ...env };
-  for (const [index, [variable, parameter]] of wanted.entries()) {
-    const result = results[index] as PromiseSettledResult<unknown>;
-    if (result.status === 'rejected') {
-      const message = (result.reason as Error).message;
-      if (message === `InvalidParameter ${parameter}`) {
-        throw new Error(
-          `Invalid configuration: ${variable} parameter ${parameter} does not exist in SSM Parameter Store`,
-        );
-      }
+  for (const [variable, parameter] of wanted) {
+    const value = read.values.get(parameter);
+    if (value === undefined) {
       throw new Error(
-        `Invalid configuration: ${variable} could not be read from SSM Parameter Store (${names}): ${message}`,
-        { cause: result.reason },
+        `Invalid configuration: ${variable} parameter ${parameter} does not exist in SSM Parameter Store`,
       );
     }
-    // @middy/ssm parses values that look like JSON; a secret is text whatever it looks like.
-    filled[variable] = typeof result.value === 'string' ? result.value : JSON.stringify(result.value);
+    filled[variable] = value;
   }
   return filled;
 }

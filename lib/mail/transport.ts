@@ -1,4 +1,4 @@
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { config, parseSesIdentity, senderAddress } from '#lib/infra/config.ts';
 import type { Message } from '#lib/mail/templates.ts';
 
@@ -16,6 +16,9 @@ export const SEND_TIMEOUT_MS = 15_000;
 export const hasTransport = () => config().SMTP_URL !== undefined || config().SES_IDENTITY_ARN !== undefined;
 
 async function makeTransport(): Promise<Transporter> {
+  // Loaded on the first send: SMTP needs net, tls and (nodemailer's fetch) http, which no other
+  // request pays for (scripts/esbuild-plugins.ts keeps its built-ins out of the bundle's import).
+  const { createTransport } = await import('nodemailer');
   const { SMTP_URL, SES_IDENTITY_ARN } = config();
   const ses = SES_IDENTITY_ARN === undefined ? undefined : parseSesIdentity(SES_IDENTITY_ARN);
   if (ses) {

@@ -1062,9 +1062,6 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
         file === `functions/${name}.mjs` ||
         file === `functions/${name}.mjs.map` ||
         (name === 'migrate' && file.startsWith('db/migrations/')) ||
-        // Loaded only when the environment names an SSM parameter (lib/infra/secrets.ts).
-        file.startsWith('node_modules/@middy/ssm/') ||
-        file.startsWith('node_modules/@middy/util/') ||
         (hashing.has(name) &&
           (file.startsWith('node_modules/@node-rs/argon2/') || file.startsWith(`node_modules/${platformPackage}/`)));
       expect(
@@ -1134,8 +1131,11 @@ describe('the packaged bundles, on this machine', () => {
     await dropDatabase(adminUrl, emptyDatabase);
   });
 
-  it.runIf(native)('load, answer, hash with the packaged argon2 and migrate an empty database', async () => {
+  /** The native stage's packages, unzipped once for the tests below. */
+  let extractedDir: string | undefined;
+  const extract = () => {
     const { zips, stage } = stageOf(native?.name ?? 'dev');
+    if (extractedDir) return { zips, extracted: extractedDir };
     const extracted = join(workDir, `${stage.name}-extracted`);
     for (const [name, entries] of zips) {
       for (const entry of entries) {
@@ -1144,6 +1144,12 @@ describe('the packaged bundles, on this machine', () => {
         writeFileSync(target, entry.data());
       }
     }
+    extractedDir = extracted;
+    return { zips, extracted };
+  };
+
+  it.runIf(native)('load, answer, hash with the packaged argon2 and migrate an empty database', async () => {
+    const { zips, extracted } = extract();
     const emptyUrl = await createDatabase(adminUrl, emptyDatabase);
     const script = `
       import { apiEvent, lambdaContext } from ${JSON.stringify(join(root, 'test/helpers/lambda.ts'))};
@@ -1192,5 +1198,32 @@ describe('the packaged bundles, on this machine', () => {
     }
     const migrations = readdirSync(join(root, 'db/migrations')).filter((file) => file.endsWith('.sql')).length;
     expect(result.migrate).toEqual({ status: 'ok', applied: migrations, total: migrations });
+  });
+
+  // An ES import of node:http evaluates its lazy getters: undici, http2, zlib, worker_threads and
+  // ~20 more built-ins at every cold start (scripts/esbuild-plugins.ts keeps them out).
+  it.runIf(native)('load neither node:http nor undici nor http2 when imported', async () => {
+    const { zips, extracted } = extract();
+    const script = `
+      const before = new Set(process.moduleLoadList);
+      await import(process.argv[1]);
+      const loaded = process.moduleLoadList.filter((name) => !before.has(name));
+      console.log(JSON.stringify(loaded.filter((name) => /^NativeModule (http|https|http2|internal\\/deps\\/undici\\/.*)$/.test(name))));
+      process.exit(0);
+    `;
+    const loads = async (name: string) => {
+      const entry = join(extracted, name, 'functions', `${name}.mjs`);
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, entry], {
+        cwd: join(extracted, name),
+        env: { PATH: process.env.PATH, LOG_LEVEL: 'error', NODE_OPTIONS: '--enable-source-maps' },
+      });
+      return [name, JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as string[]] as const;
+    };
+    const names = [...zips.keys()].sort();
+    // Two at a time: each is a fresh Node process.
+    const found: (readonly [string, string[]])[] = [];
+    for (let i = 0; i < names.length; i += 2) found.push(...(await Promise.all(names.slice(i, i + 2).map(loads))));
+    expect(found.filter(([, modules]) => modules.length > 0)).toEqual([]);
+    expect(found).toHaveLength(zips.size);
   });
 });

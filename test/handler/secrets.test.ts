@@ -1,6 +1,9 @@
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { withSecrets } from '#lib/infra/secrets.ts';
+import { signRequest } from '#lib/infra/ssm.ts';
 import { freePort } from '../../scripts/ports.ts';
 
 /**
@@ -113,5 +116,77 @@ describe('secrets from SSM Parameter Store', () => {
     } finally {
       process.env.AWS_ENDPOINT_URL_SSM = `http://127.0.0.1:${port}`;
     }
+  });
+});
+
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+const bytes = (data: SourceData) =>
+  typeof data === 'string'
+    ? data
+    : data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+
+/** node:crypto's SHA-256 in the shape the AWS SDK's signer expects. */
+class Sha256 {
+  private readonly hash: Hash | Hmac;
+  constructor(secret?: SourceData) {
+    this.hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
+  }
+  update(data: SourceData) {
+    this.hash.update(bytes(data));
+  }
+  async digest() {
+    return new Uint8Array(this.hash.digest());
+  }
+  reset() {}
+}
+
+describe('the SigV4 signature of GetParameters', () => {
+  it.each([
+    ['with a session token (a Lambda role)', 'IQoJb3JpZ2luX2VjE-session'],
+    ['without one', undefined],
+  ])('is the AWS SDK signer\u2019s, %s', async (_, sessionToken) => {
+    const credentials = {
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+      sessionToken,
+    };
+    const now = new Date('2026-12-02T05:06:07.890Z');
+    const url = new URL('https://ssm.eu-west-1.amazonaws.com/');
+    const body = JSON.stringify({ Names: ['/taskapi/prod/jwt-secret'], WithDecryption: true });
+    const ours = signRequest(url, 'AmazonSSM.GetParameters', body, {
+      region: 'eu-west-1',
+      service: 'ssm',
+      credentials,
+      now,
+    });
+
+    const sdk = await new SignatureV4({
+      service: 'ssm',
+      region: 'eu-west-1',
+      credentials,
+      sha256: Sha256,
+      applyChecksum: false,
+    }).sign(
+      {
+        method: 'POST',
+        protocol: 'https:',
+        hostname: url.hostname,
+        path: '/',
+        query: {},
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          host: url.host,
+          'x-amz-target': 'AmazonSSM.GetParameters',
+        },
+        body,
+      },
+      { signingDate: now },
+    );
+
+    expect(ours.headers.authorization).toBe(sdk.headers.authorization);
+    expect(ours.headers['x-amz-date']).toBe(sdk.headers['x-amz-date']);
+    expect(ours.headers['x-amz-security-token']).toBe(sdk.headers['x-amz-security-token']);
   });
 });

@@ -5,10 +5,9 @@ import { startTracing } from '#lib/infra/tracing.ts';
 
 /**
  * First step of a cold start's first invocation (every function, HTTP or scheduled): the
- * deployed secrets from SSM Parameter Store (once per instance, by @middy/ssm) and the Tracer
- * where X-Ray runs, then the whole
- * configuration checked. A bad value is one line naming the variable (an HTTP route logs it
- * with its 500).
+ * deployed secrets from SSM Parameter Store (once per instance, lib/infra/secrets.ts) and the
+ * Tracer where X-Ray runs, then the whole configuration checked. A bad value is one line naming
+ * the variable (an HTTP route logs it with its 500).
  */
 export const configuration = (): MiddlewareObj => ({
   before: async function loadConfiguration() {
