@@ -1,9 +1,9 @@
-import { createHash, createHmac } from 'node:crypto';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { createRequire } from 'node:module';
+import aws4 from 'aws4';
 
 /**
- * SSM Parameter Store's `GetParameters`, as one SigV4-signed AWS JSON 1.1 request: all the
+ * SSM Parameter Store's `GetParameters`, as one SigV4-signed (aws4) AWS JSON 1.1 request: all the
  * secrets path needs of the AWS SDK (lib/infra/secrets.ts). Loading the SDK client and its
  * dependencies cost more than the request itself at every cold start (bench/RESULTS.md, "As
  * deployed"). `node:https` is required, not imported: an ES import of it would load undici.
@@ -25,10 +25,7 @@ export interface SignedRequest {
   body: string;
 }
 
-const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
-const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
-
-/** AWS Signature Version 4 of a POST of `body` to `url` (its path `/`, no query). */
+/** AWS Signature Version 4 (the aws4 library) of a POST of `body` to `url` (its path `/`, no query). */
 export function signRequest(
   url: URL,
   target: string,
@@ -40,38 +37,26 @@ export function signRequest(
     now = new Date(),
   }: { region: string; service: string; credentials: Credentials; now?: Date },
 ): SignedRequest {
-  const amzDate = now.toISOString().replace(/[-:]|\.\d{3}/g, '');
-  const day = amzDate.slice(0, 8);
-  const headers: Record<string, string> = {
-    'content-type': 'application/x-amz-json-1.1',
-    host: url.host,
-    'x-amz-date': amzDate,
-    ...(credentials.sessionToken ? { 'x-amz-security-token': credentials.sessionToken } : {}),
-    'x-amz-target': target,
-  };
-  const names = Object.keys(headers).sort();
-  const signedHeaders = names.join(';');
-  const canonical = [
-    'POST',
-    url.pathname || '/',
-    '',
-    ...names.map((name) => `${name}:${headers[name]}`),
-    '',
-    signedHeaders,
-    sha256(body),
-  ].join('\n');
-  const scope = `${day}/${region}/${service}/aws4_request`;
-  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
-  const key = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), region), service), 'aws4_request');
-  const signature = createHmac('sha256', key).update(toSign).digest('hex');
-  return {
-    url,
-    body,
-    headers: {
-      ...headers,
-      authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+  const signed = aws4.sign(
+    {
+      host: url.host,
+      path: url.pathname || '/',
+      method: 'POST',
+      service,
+      region,
+      body,
+      headers: {
+        'Content-Type': 'application/x-amz-json-1.1',
+        'X-Amz-Target': target,
+        'X-Amz-Date': now.toISOString().replace(/[-:]|\.\d{3}/g, ''),
+      },
     },
-  };
+    credentials,
+  );
+  const headers = Object.fromEntries(
+    Object.entries(signed.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+  );
+  return { url, body, headers };
 }
 
 const require = createRequire(import.meta.url);

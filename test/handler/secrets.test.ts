@@ -146,7 +146,7 @@ describe('the SigV4 signature of GetParameters', () => {
   it.each([
     ['with a session token (a Lambda role)', 'IQoJb3JpZ2luX2VjE-session'],
     ['without one', undefined],
-  ])('is the AWS SDK signer\u2019s, %s', async (_, sessionToken) => {
+  ])('is the AWS SDK signer\u2019s for the same headers, %s', async (_, sessionToken) => {
     const credentials = {
       accessKeyId: 'AKIDEXAMPLE',
       secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
@@ -176,6 +176,7 @@ describe('the SigV4 signature of GetParameters', () => {
         path: '/',
         query: {},
         headers: {
+          'content-length': String(Buffer.byteLength(body)),
           'content-type': 'application/x-amz-json-1.1',
           host: url.host,
           'x-amz-target': 'AmazonSSM.GetParameters',
