@@ -9,10 +9,18 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
  * go out at once with dimensions of their own, so the event metrics keep only `service`.
  */
 
-export const metrics = new Metrics({
+const options = {
   serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'taskapi',
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'taskapi/local',
-});
+};
+
+export const metrics = new Metrics(options);
+
+// The per-route metrics, each with dimensions of its own, written at the end of every request.
+// One instance each for the instance's life: `singleMetric()` builds a new Metrics per call
+// (reading the environment, making a Console), which cost 0.1 ms a request, twice.
+const requestMetrics = new Metrics(options);
+const latencyMetrics = new Metrics(options);
 
 /** The security and business events counted, and the metric each one is. */
 export const EVENT_METRICS = {
@@ -49,13 +57,12 @@ export function countRejection(rule: string): void {
 }
 
 export function recordRequest(route: string, status: number, latencyMs: number): void {
-  const requests = metrics.singleMetric();
-  requests.addDimension('route', route);
-  requests.addDimension('statusClass', `${Math.floor(status / 100)}xx`);
-  requests.addMetric(REQUEST_METRICS.requests, MetricUnit.Count, 1);
-  const latency = metrics.singleMetric();
-  latency.addDimension('route', route);
-  latency.addMetric(REQUEST_METRICS.latency, MetricUnit.Milliseconds, latencyMs);
+  requestMetrics.addDimensions({ route, statusClass: `${Math.floor(status / 100)}xx` });
+  requestMetrics.addMetric(REQUEST_METRICS.requests, MetricUnit.Count, 1);
+  requestMetrics.publishStoredMetrics(); // and forgets this request's dimensions
+  latencyMetrics.addDimension('route', route);
+  latencyMetrics.addMetric(REQUEST_METRICS.latency, MetricUnit.Milliseconds, latencyMs);
+  latencyMetrics.publishStoredMetrics();
 }
 
 /** The cold-start metric on an instance's first invocation (a no-op afterwards). */
