@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 import { runMigrations } from '../db/migrate.ts';
 import { EmbeddedPostgresError, scratchServer } from '../scripts/local-db.ts';
 import { freePort } from '../scripts/ports.ts';
 import { createDatabase, databaseUrl, dropDatabase, uniqueName } from './helpers/databases.ts';
 import { TEST_ENV } from './helpers/env.ts';
+import { startLocalServer } from './helpers/local-server.ts';
 import { type Pooler, startPgBouncer } from './helpers/pgbouncer.ts';
 
 /**
@@ -34,25 +35,13 @@ declare module 'vitest' {
   }
 }
 
-function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['scripts/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local server did not start:\n${output}`)), 60_000);
-    const watch = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('API ready')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout?.on('data', watch);
-    child.stderr?.on('data', watch);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`local server exited with ${code}:\n${output}`));
-    });
-  });
+async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const server = await startLocalServer(env, 60_000);
+  if (!server.ready) {
+    server.child.kill('SIGTERM');
+    throw new Error(`local server did not start:\n${server.output()}`);
+  }
+  return server.child;
 }
 
 export default async function setup(project: TestProject) {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/ports.ts';
 import { TEST_ENV } from '../helpers/env.ts';
+import { startLocalServer } from '../helpers/local-server.ts';
 
 /**
  * `npm start` without SMTP_URL, as a developer meets it: the local mail catcher's web inbox,
@@ -39,36 +39,23 @@ describe('npm start without SMTP_URL', () => {
     const port = await freePort();
     // The server's temp folder, where the inbox keeps its mail.
     const temp = mkdtempSync(join(tmpdir(), 'taskapi-local-mail-'));
-    const child = spawn(process.execPath, ['scripts/start.ts'], {
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: process.env.DATABASE_URL,
-        ...TEST_ENV,
-        PORT: String(port),
-        // Every log line there is, to look for tokens in.
-        LOG_LEVEL: 'debug',
-        MAIL_SENDER_INTERVAL: '1s',
-        TMPDIR: temp,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { child, ready, output, exited } = await startLocalServer({
+      PATH: process.env.PATH,
+      DATABASE_URL: process.env.DATABASE_URL,
+      ...TEST_ENV,
+      PORT: String(port),
+      // Every log line there is, to look for tokens in.
+      LOG_LEVEL: 'debug',
+      MAIL_SENDER_INTERVAL: '1s',
+      TMPDIR: temp,
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    let output = '';
     try {
-      const ready = await new Promise<boolean>((resolve) => {
-        const watch = (chunk: Buffer) => {
-          output += chunk.toString();
-          if (output.includes('API ready')) resolve(true);
-        };
-        child.stdout.on('data', watch);
-        child.stderr.on('data', watch);
-        child.once('exit', () => resolve(false));
-        setTimeout(() => resolve(false), 90_000).unref();
-      });
-      expect(ready, output).toBe(true);
+      expect(ready, output()).toBe(true);
       const printed =
-        /Mail inbox at (http:\/\/127\.0\.0\.1:\d+) \(the local mail catcher; SMTP on 127\.0\.0\.1:(\d+)\)/.exec(output);
-      expect(printed, output).not.toBeNull();
+        /Mail inbox at (http:\/\/127\.0\.0\.1:\d+) \(the local mail catcher; SMTP on 127\.0\.0\.1:(\d+)\)/.exec(
+          output(),
+        );
+      expect(printed, output()).not.toBeNull();
       const inbox = printed?.[1] as string;
       const smtpPort = Number(printed?.[2]);
       const api = `http://localhost:${port}/api/v1`;
@@ -120,9 +107,9 @@ describe('npm start without SMTP_URL', () => {
       expect((await post('/auth/login', { email, password: 'correct horse battery' })).status).toBe(401);
 
       expect(await mailsTo('Confirm your email address')).toHaveLength(1);
-      expect(output).toContain('"message":"mail sender"');
+      expect(output()).toContain('"message":"mail sender"');
       for (const token of [verifyToken, resetToken])
-        expect(output.includes(token), 'a token in the output').toBe(false);
+        expect(output().includes(token), 'a token in the output').toBe(false);
 
       // Ctrl-C: the API, the inbox and its SMTP server stop, and the inbox's folder goes.
       child.kill('SIGINT');

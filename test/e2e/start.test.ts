@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { EmbeddedPostgresError, randomSecret, startEmbeddedPostgres } from '../.
 import { freePort } from '../../scripts/ports.ts';
 import { registerUser, uniqueEmail } from '../helpers/auth.ts';
 import { TEST_ENV } from '../helpers/env.ts';
+import { startLocalServer } from '../helpers/local-server.ts';
 import { startSmtpServer } from '../helpers/smtp.ts';
 
 /** `npm start` refuses bad configuration with one line naming the variable, before serving. */
@@ -127,30 +128,21 @@ describe('npm start with HOST=0.0.0.0 and SMTP_URL', () => {
   }, async () => {
     const port = await freePort();
     const smtp = await startSmtpServer();
-    const child = spawn(process.execPath, ['scripts/start.ts'], {
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: process.env.DATABASE_URL,
-        ...TEST_ENV,
-        HOST: '0.0.0.0',
-        PORT: String(port),
-        SMTP_URL: smtp.url,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const {
+      child,
+      ready,
+      output: printed,
+      exited,
+    } = await startLocalServer({
+      PATH: process.env.PATH,
+      DATABASE_URL: process.env.DATABASE_URL,
+      ...TEST_ENV,
+      HOST: '0.0.0.0',
+      PORT: String(port),
+      SMTP_URL: smtp.url,
     });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
-      let output = '';
-      const ready = await new Promise<boolean>((resolve) => {
-        const watch = (chunk: Buffer) => {
-          output += chunk.toString();
-          if (output.includes('API ready')) resolve(true);
-        };
-        child.stdout.on('data', watch);
-        child.stderr.on('data', watch);
-        child.once('exit', () => resolve(false));
-        setTimeout(() => resolve(false), 90_000).unref();
-      });
+      const output = printed();
       expect(ready, output).toBe(true);
       expect(output).not.toContain('Mail inbox');
       const lambdaPort = /\[http for lambda\] listening on http:\/\/[^:]+:(\d+)/.exec(output)?.[1];
