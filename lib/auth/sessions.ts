@@ -5,23 +5,13 @@ import { refreshTokens, sessions, users } from '#db/schema.ts';
 import { eventStatement, recordEvent } from '#lib/audit/audit.ts';
 import type { Session, Tokens } from '#lib/auth/schemas.ts';
 import { hashRefreshToken, newRefreshToken, signAccessToken } from '#lib/auth/tokens.ts';
-import { AppError, notFound, serviceUnavailable } from '#lib/http/errors.ts';
+import { AppError, notFound } from '#lib/http/errors.ts';
 import type { Pagination } from '#lib/http/validation.ts';
-import { config, rateRuleOf } from '#lib/infra/config.ts';
+import { config } from '#lib/infra/config.ts';
 import { database, pipelinedTransaction } from '#lib/infra/database.ts';
 import { countEvent } from '#lib/infra/metrics.ts';
 import { pageOffset } from '#lib/infra/query.ts';
-import {
-  asyncCommit,
-  type CounterRow,
-  ipSubject,
-  type LimitState,
-  limiterFailure,
-  limitState,
-  type RateLimitMeter,
-  rateLimitKey,
-  upsertHit,
-} from '#lib/infra/rate-limit.ts';
+import { hitKey, ipSubject, type LimitState, type RateLimitMeter, rateLimitKey } from '#lib/infra/rate-limit.ts';
 import type { Role } from '#lib/users/schemas.ts';
 
 /**
@@ -223,27 +213,17 @@ export async function rotateRefreshToken(
 /**
  * RATE_LIMIT_REFRESH counts per session for a token of one, so clients behind one NAT do not
  * use up each other's refreshes, and per client IP for a token of none, so guessing is limited.
- * One statement finds the token's session and counts; undefined when the rule is off.
+ * One statement finds the token's session and counts; undefined when the rule is off. An auth
+ * rule: if the count cannot be written, the refresh fails closed (503).
  */
-async function countRefresh(tokenHash: string, ip: string): Promise<LimitState | undefined> {
-  const rule = rateRuleOf('refresh');
-  if (!rule) return undefined;
+function countRefresh(tokenHash: string, ip: string): Promise<LimitState | undefined> {
   const { sql: query } = database();
   const bySession = rateLimitKey('refresh', 'session:');
   const byIp = rateLimitKey('refresh', ipSubject(ip));
-  let row: CounterRow | undefined;
-  try {
-    [row] = await query<CounterRow[]>`
-      with known as (select session_id from refresh_tokens where token_hash = ${tokenHash}),
-      counted as (
-        ${upsertHit(query`coalesce(${bySession} || (select session_id::text from known), ${byIp})`, rule.windowSeconds)}
-      )
-      select key, count, window_start, reset, ${asyncCommit()} from counted`;
-  } catch (error) {
-    limiterFailure('refresh', error); // an auth rule: fails closed (503)
-  }
-  if (!row) throw serviceUnavailable(new Error('rate-limit upsert returned no row'));
-  return limitState('refresh', row.key, rule.limit, row);
+  return hitKey(
+    'refresh',
+    query`coalesce(${bySession} || (select session_id::text from refresh_tokens where token_hash = ${tokenHash}), ${byIp})`,
+  );
 }
 
 const live = (userId: string) =>

@@ -83,7 +83,8 @@ export function transactionBatch(statements: readonly SQLWrapper[]): Promise<voi
 
 export const CLEANUP_BATCH_SIZE = 5000;
 
-type Fragment = ReturnType<Client['sql']>;
+/** A piece of SQL for postgres.js's tagged template, built with `database().sql`. */
+export type Fragment = ReturnType<Client['sql']>;
 
 /**
  * The scheduled clean-ups' delete: the rows of `table` that `where` selects, in batches (short

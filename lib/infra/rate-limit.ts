@@ -1,11 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { sql as dsql } from 'drizzle-orm';
 import ipaddr from 'ipaddr.js';
-import type { Sql } from '#db/client.ts';
 import { AppError, isDatabaseUnavailable, serviceUnavailable } from '#lib/http/errors.ts';
 import { normaliseEmail } from '#lib/http/validation.ts';
 import { MAX_RATE_WINDOW_SECONDS, RATE_LIMIT_RULES, type RuleName, rateRuleOf, secret } from '#lib/infra/config.ts';
-import { database, deleteInBatches } from '#lib/infra/database.ts';
+import { database, deleteInBatches, type Fragment } from '#lib/infra/database.ts';
 import { log } from '#lib/infra/log.ts';
 import { countRejection } from '#lib/infra/metrics.ts';
 
@@ -89,8 +88,6 @@ export interface CounterRow {
   reset: number;
 }
 
-type Fragment = ReturnType<Sql>;
-
 /**
  * The statement that counts one hit on `key` (a value, or an expression of the statement it is
  * part of) in the current fixed window of `windowSeconds`, returning a `CounterRow`. A
@@ -137,17 +134,23 @@ export function limitState(rule: RuleName, key: string, limit: number, row: Coun
 }
 
 /** Counts one hit against a rule; undefined when the rule is off (or, for the API, could not count). */
-export async function hit(rule: RuleName, subject: string): Promise<LimitState | undefined> {
+export function hit(rule: RuleName, subject: string): Promise<LimitState | undefined> {
+  return hitKey(rule, rateLimitKey(rule, subject));
+}
+
+/**
+ * `hit` on a key the statement works out (`upsertHit`), for a subject only the database knows:
+ * the refresh rule's session, found from the token in the same statement.
+ */
+export async function hitKey(rule: RuleName, key: string | Fragment): Promise<LimitState | undefined> {
   const ruleConfig = rateRuleOf(rule);
   if (!ruleConfig) return undefined;
-  const { limit, windowSeconds } = ruleConfig;
-  const key = rateLimitKey(rule, subject);
   const { sql } = database();
   let row: CounterRow | undefined;
   try {
     [row] = await sql<CounterRow[]>`
-      with counted as (${upsertHit(key, windowSeconds)})
-      select count, window_start, reset, ${asyncCommit()} from counted`;
+      with counted as (${upsertHit(key, ruleConfig.windowSeconds)})
+      select key, count, window_start, reset, ${asyncCommit()} from counted`;
   } catch (error) {
     limiterFailure(rule, error);
     return undefined;
@@ -156,7 +159,7 @@ export async function hit(rule: RuleName, subject: string): Promise<LimitState |
     limiterFailure(rule, new Error('rate-limit upsert returned no row'));
     return undefined;
   }
-  return limitState(rule, key, limit, row);
+  return limitState(rule, row.key, ruleConfig.limit, row);
 }
 
 const releaseSql = (state: LimitState) => dsql`
