@@ -6,7 +6,7 @@ import type { AuditDetails, AuditEvent, AuditEventType, ListAuditEventsQuery } f
 import { normaliseEmail } from '#lib/http/validation.ts';
 import { secret } from '#lib/infra/config.ts';
 import { database } from '#lib/infra/database.ts';
-import { pageOffset } from '#lib/infra/query.ts';
+import { pageOffset, pageWithTotal } from '#lib/infra/query.ts';
 
 /**
  * The audit log (api.md, Audit events). Each event is written with the executor of the action it
@@ -125,7 +125,7 @@ export function auditEventQueries(query: ListAuditEventsQuery) {
 }
 
 export async function listAuditEvents(query: ListAuditEventsQuery): Promise<{ items: AuditEvent[]; total: number }> {
-  const queries = auditEventQueries(query);
-  const [rows, [counted]] = await Promise.all([queries.page, queries.total]);
-  return { items: rows.map(toEvent), total: counted?.total ?? 0 };
+  const { page, total } = auditEventQueries(query);
+  const listed = await pageWithTotal(page, total);
+  return { items: listed.rows.map(toEvent), total: listed.total };
 }

@@ -10,7 +10,7 @@ import type { Pagination } from '#lib/http/validation.ts';
 import { config } from '#lib/infra/config.ts';
 import { database, pipelinedTransaction } from '#lib/infra/database.ts';
 import { countEvent } from '#lib/infra/metrics.ts';
-import { pageOffset } from '#lib/infra/query.ts';
+import { pageOffset, pageWithTotal } from '#lib/infra/query.ts';
 import { hitKey, ipSubject, type LimitState, type RateLimitMeter, rateLimitKey } from '#lib/infra/rate-limit.ts';
 import type { Role } from '#lib/users/schemas.ts';
 
@@ -326,7 +326,7 @@ export async function listSessions(
   currentSessionId: string,
   page: Pagination,
 ): Promise<{ items: Session[]; total: number }> {
-  const [rows, [counted]] = await Promise.all([
+  const { rows, total } = await pageWithTotal(
     database()
       .db.select({
         id: sessions.id,
@@ -342,7 +342,7 @@ export async function listSessions(
       .limit(page.pageSize)
       .offset(pageOffset(page.page, page.pageSize)),
     database().db.select({ total: count() }).from(sessions).where(live(userId)),
-  ]);
+  );
   const items = rows.map((row) => ({
     ...row,
     createdAt: row.createdAt.toISOString(),
@@ -350,7 +350,7 @@ export async function listSessions(
     expiresAt: row.expiresAt.toISOString(),
     current: row.id === currentSessionId,
   }));
-  return { items, total: counted?.total ?? 0 };
+  return { items, total };
 }
 
 /** DELETE /auth/sessions/:id: another user's or an already ended session is not found. */

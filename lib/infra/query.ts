@@ -12,3 +12,15 @@ export function contains(column: AnyPgColumn, text: string): SQL {
 
 /** Total pages for a count, at least zero. */
 export const pageOffset = (page: number, pageSize: number) => (page - 1) * pageSize;
+
+/**
+ * A list page and its total, sent together: one round trip (the client pipelines them on the
+ * instance's one connection).
+ */
+export async function pageWithTotal<Row>(
+  page: PromiseLike<Row[]>,
+  total: PromiseLike<{ total: number }[]>,
+): Promise<{ rows: Row[]; total: number }> {
+  const [rows, [counted]] = await Promise.all([page, total]);
+  return { rows, total: counted?.total ?? 0 };
+}

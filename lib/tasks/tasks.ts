@@ -7,7 +7,7 @@ import { AppError, isForeignKeyViolation, notFound } from '#lib/http/errors.ts';
 import type { Pagination } from '#lib/http/validation.ts';
 import { config } from '#lib/infra/config.ts';
 import { database } from '#lib/infra/database.ts';
-import { contains, pageOffset } from '#lib/infra/query.ts';
+import { contains, pageOffset, pageWithTotal } from '#lib/infra/query.ts';
 import type { Task, TaskSort } from '#lib/tasks/schemas.ts';
 
 /**
@@ -108,10 +108,9 @@ export function taskListQueries(filter: TaskListFilter & Pagination) {
 }
 
 export async function listTasks(filter: TaskListFilter & Pagination): Promise<{ items: Task[]; total: number }> {
-  const queries = taskListQueries(filter);
-  // Sent together: one round trip (the client pipelines them on its one connection).
-  const [rows, [counted]] = await Promise.all([queries.page, queries.total]);
-  return { items: rows.map(toTask), total: counted?.total ?? 0 };
+  const { page, total } = taskListQueries(filter);
+  const listed = await pageWithTotal(page, total);
+  return { items: listed.rows.map(toTask), total: listed.total };
 }
 
 /**

@@ -12,7 +12,7 @@ import { AppError, isUniqueViolation, notFound, passwordMentionsEmailError } fro
 import { normaliseEmail, type Pagination } from '#lib/http/validation.ts';
 import { database, transactionBatch } from '#lib/infra/database.ts';
 import { countDeliveries, countEvent } from '#lib/infra/metrics.ts';
-import { contains, pageOffset } from '#lib/infra/query.ts';
+import { contains, pageOffset, pageWithTotal } from '#lib/infra/query.ts';
 import { type RateLimitMeter, releaseStatement } from '#lib/infra/rate-limit.ts';
 import { deliverEmails } from '#lib/mail/outbox.ts';
 import { queueEmailChange, queueVerification } from '#lib/users/lifecycle.ts';
@@ -317,8 +317,7 @@ export async function listUsers(filter: UserListFilter): Promise<{ items: User[]
     filter.q ? contains(users.email, filter.q) : undefined,
     filter.role ? eq(users.role, filter.role) : undefined,
   );
-  // Sent together: one round trip (the client pipelines them on its one connection).
-  const [rows, [counted]] = await Promise.all([
+  const { rows, total } = await pageWithTotal(
     database()
       .db.select()
       .from(users)
@@ -327,8 +326,8 @@ export async function listUsers(filter: UserListFilter): Promise<{ items: User[]
       .limit(filter.pageSize)
       .offset(pageOffset(filter.page, filter.pageSize)),
     database().db.select({ total: count() }).from(users).where(where),
-  ]);
-  return { items: rows.map(toUser), total: counted?.total ?? 0 };
+  );
+  return { items: rows.map(toUser), total };
 }
 
 /**
