@@ -24,8 +24,13 @@ export interface AuthContext {
   /** Read from the database on every request, so a demotion takes effect at once. */
   role: Role;
   sessionId: string;
-  /** Whether the account's email is confirmed, for `EMAIL_VERIFICATION=required`. */
-  emailVerified: boolean;
+}
+
+/** What the session check found: the account when the session is live, and the rule counted. */
+export interface SessionCheck {
+  /** Undefined for a dead session (logged out, revoked, expired) or a deleted account. */
+  live: { role: Role; emailVerified: boolean } | undefined;
+  limit: LimitState | undefined;
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
@@ -50,25 +55,29 @@ function bearerToken(event: APIGatewayProxyEvent): string {
   return match[1];
 }
 
+/** The caller a bearer token names, once its signature, algorithm, audience and expiry hold. */
+export const verifyCaller = (event: APIGatewayProxyEvent): Promise<AccessClaims> =>
+  verifyAccessToken(bearerToken(event));
+
 /**
- * Verifies the access token, then checks in one indexed query (sessions and users by primary
- * key) that its session is live and its user still exists, so logout, revocation and deletion
- * take effect immediately rather than at token expiry.
+ * Checks in one indexed query (sessions and users by primary key) that the token's session is
+ * live and its user still exists, so logout, revocation and deletion take effect immediately
+ * rather than at token expiry. The query is sent before this returns (postgres.js sends on
+ * `then`), so queries made after it share its round trip.
  *
  * With `count`, the same statement counts the request against a rate-limit rule: against the
  * user when the session is live, else against `count.otherwise` (the client IP), so a request
  * pays one round trip for both. `limit` is then the state of that rule (undefined when the rule
- * is off or, failing on its own, was not counted), and `auth` is undefined for a dead session.
+ * is off or, failing on its own, was not counted).
  */
-export async function authenticate(
-  event: APIGatewayProxyEvent,
+export async function checkSession(
+  claims: AccessClaims,
   count?: { rule: RuleName; otherwise: string },
-): Promise<{ auth: AuthContext | undefined; limit: LimitState | undefined }> {
-  const claims = await verifyAccessToken(bearerToken(event));
+): Promise<SessionCheck> {
   const rule = count && rateRuleOf(count.rule);
   if (count && rule) {
     try {
-      return await authenticateAndCount(claims, count.rule, rule, count.otherwise);
+      return await checkAndCount(claims, count.rule, rule, count.otherwise);
     } catch (error) {
       // A limiter failing on its own (the API rule fails open); an outage propagates (503).
       limiterFailure(count.rule, error);
@@ -86,13 +95,11 @@ export async function authenticate(
         gt(sessions.expiresAt, sql`now()`),
       ),
     );
-  return { auth: row && authContext(claims, row.role, row.emailVerifiedAt), limit: undefined };
+  return { live: row && liveAccount(row.role, row.emailVerifiedAt), limit: undefined };
 }
 
-const authContext = (claims: AccessClaims, role: Role, emailVerifiedAt: Date | string | null): AuthContext => ({
-  userId: claims.userId,
+const liveAccount = (role: Role, emailVerifiedAt: Date | string | null) => ({
   role,
-  sessionId: claims.sessionId,
   emailVerified: emailVerifiedAt !== null,
 });
 
@@ -102,7 +109,7 @@ interface LiveCountedRow extends CounterRow {
   email_verified_at: string | null;
 }
 
-async function authenticateAndCount(claims: AccessClaims, ruleName: RuleName, rule: RateRule, otherwise: string) {
+async function checkAndCount(claims: AccessClaims, ruleName: RuleName, rule: RateRule, otherwise: string) {
   const { sql: query } = database();
   const userKey = rateLimitKey(ruleName, userSubject(claims.userId));
   const otherKey = rateLimitKey(ruleName, otherwise);
@@ -122,7 +129,7 @@ async function authenticateAndCount(claims: AccessClaims, ruleName: RuleName, ru
     from counted left join live on true`;
   if (!row) throw new Error('rate-limit upsert returned no row');
   return {
-    auth: row.live && row.role ? authContext(claims, row.role, row.email_verified_at) : undefined,
+    live: row.live && row.role ? liveAccount(row.role, row.email_verified_at) : undefined,
     limit: limitState(ruleName, row.live ? userKey : otherKey, rule.limit, row),
   };
 }

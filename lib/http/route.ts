@@ -8,7 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type * as v from 'valibot';
 import type { AuthContext } from '#lib/auth/authenticate.ts';
 import { type AnySchema, allowsUnverified, type PipelineRoute, type RouteDeclaration } from '#lib/http/declaration.ts';
-import { authentication } from '#lib/http/middlewares/authentication.ts';
+import { answerWhenAdmitted, authentication } from '#lib/http/middlewares/authentication.ts';
 import { bodyGuard } from '#lib/http/middlewares/body-guard.ts';
 import { configuration } from '#lib/http/middlewares/configuration.ts';
 import { corsHeaders, corsPreflight } from '#lib/http/middlewares/cors.ts';
@@ -81,6 +81,8 @@ export function route<const D extends RouteDeclaration | PipelineRoute>(
   const rule = declared.rateLimit ?? 'api';
   // The API rule on an authenticated route needs to know the user: it counts after the bearer check.
   const perUser = rule === 'api' && declared.auth !== 'none';
+  // A GET is read-only (a safe method): its handler may start before the session check answers.
+  const speculative = declared.auth !== 'none' && declared.method === 'GET';
   const steps: RouteMiddleware[] = [
     injectLambdaContext(log) as RouteMiddleware,
     routeState(),
@@ -104,11 +106,12 @@ export function route<const D extends RouteDeclaration | PipelineRoute>(
       : []),
     ...(declared.auth !== 'none'
       ? [
-          authentication(
-            declared.auth,
-            perUser,
-            declared.path !== undefined && !allowsUnverified({ path: declared.path }),
-          ),
+          authentication({
+            level: declared.auth,
+            countApi: perUser,
+            verifiedOnly: declared.path !== undefined && !allowsUnverified({ path: declared.path }),
+            speculative,
+          }),
         ]
       : []),
     validation(declared as RouteDeclaration),
@@ -117,18 +120,20 @@ export function route<const D extends RouteDeclaration | PipelineRoute>(
     .use(steps)
     .handler(function handleRoute(event, context) {
       const { route: state } = context;
-      return handler({
-        auth: state.auth as HandlerRequest<D>['auth'],
-        body: state.body as HandlerRequest<D>['body'],
-        query: state.query as HandlerRequest<D>['query'],
-        params: state.params as HandlerRequest<D>['params'],
-        headers: state.headers as HandlerRequest<D>['headers'],
-        event,
-        context,
-        ip: clientIp(event),
-        userAgent: event.headers['user-agent'],
-        rateLimit: state.meter,
-      });
+      const run = (auth: AuthContext | undefined) =>
+        handler({
+          auth: auth as HandlerRequest<D>['auth'],
+          body: state.body as HandlerRequest<D>['body'],
+          query: state.query as HandlerRequest<D>['query'],
+          params: state.params as HandlerRequest<D>['params'],
+          headers: state.headers as HandlerRequest<D>['headers'],
+          event,
+          context,
+          ip: clientIp(event),
+          userAgent: event.headers['user-agent'],
+          rateLimit: state.meter,
+        });
+      return state.admitted ? answerWhenAdmitted(state, run) : run(state.auth);
     });
   // Lambda calls it with its own context; the first step adds the route state to it.
   return pipeline as unknown as LambdaHandler;

@@ -36,7 +36,6 @@ const adminContext = (admin: Registered): AuthContext => ({
   userId: admin.id,
   role: 'ADMIN',
   sessionId: JSON.parse(Buffer.from(admin.accessToken.split('.')[1] ?? '', 'base64url').toString()).sid,
-  emailVerified: false,
 });
 
 async function newAdmin() {
