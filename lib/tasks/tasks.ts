@@ -7,7 +7,17 @@ import { AppError, isForeignKeyViolation, notFound } from '#lib/http/errors.ts';
 import type { Pagination } from '#lib/http/validation.ts';
 import { config } from '#lib/infra/config.ts';
 import { database } from '#lib/infra/database.ts';
-import { contains, pageOffset, pageWithTotal } from '#lib/infra/query.ts';
+import {
+  type Bind,
+  builtOnce,
+  contains,
+  containsPattern,
+  inline,
+  pageOffset,
+  pageWithTotal,
+  placeholder,
+  withValues,
+} from '#lib/infra/query.ts';
 import type { Task, TaskSort } from '#lib/tasks/schemas.ts';
 
 /**
@@ -35,8 +45,10 @@ export function toTask(row: TaskRow): Task {
 const live = isNull(tasks.deletedAt);
 
 /** The live tasks this caller may touch by id: their own, or any for an admin. */
-const visibleTo = (viewer: AuthContext, id: string) =>
-  viewer.role === 'ADMIN' ? and(eq(tasks.id, id), live) : and(eq(tasks.id, id), eq(tasks.userId, viewer.userId), live);
+const visibleTo = (viewer: AuthContext, id: string, bind: Bind = inline) =>
+  viewer.role === 'ADMIN'
+    ? and(eq(tasks.id, bind('id', id)), live)
+    : and(eq(tasks.id, bind('id', id)), eq(tasks.userId, bind('userId', viewer.userId)), live);
 
 /**
  * What every change writes in its own statement: the next version, the changing transaction
@@ -82,34 +94,56 @@ const sortOf = (sort: TaskSort) => ({
   name: sort.replace('-', '') as keyof typeof SORT_COLUMNS,
 });
 
-const filterOf = (filter: TaskListFilter) =>
+const filterOf = (filter: TaskListFilter, bind: Bind = inline) =>
   and(
-    filter.ownerId ? eq(tasks.userId, filter.ownerId) : undefined,
+    filter.ownerId ? eq(tasks.userId, bind('ownerId', filter.ownerId)) : undefined,
     live,
-    filter.completed === undefined ? undefined : eq(tasks.completed, filter.completed),
-    filter.q ? sql`(${contains(tasks.title, filter.q)} or ${contains(tasks.description, filter.q)})` : undefined,
+    filter.completed === undefined ? undefined : eq(tasks.completed, bind('completed', filter.completed)),
+    filter.q
+      ? sql`(${contains(tasks.title, bind('pattern', containsPattern(filter.q)))} or ${contains(tasks.description, bind('pattern', containsPattern(filter.q)))})`
+      : undefined,
   );
 
-/** The two statements of a list request: one page, and the total. Exposed so tests can EXPLAIN them. */
-export function taskListQueries(filter: TaskListFilter & Pagination) {
-  const where = filterOf(filter);
-  const { direction, column } = sortOf(filter.sort);
-  return {
+/** The values of a list's placeholders (`listStatements`). */
+const listValues = (filter: TaskListFilter & Pagination) => ({
+  ownerId: filter.ownerId,
+  completed: filter.completed,
+  pattern: filter.q && containsPattern(filter.q),
+  limit: filter.pageSize,
+  offset: pageOffset(filter.page, filter.pageSize),
+});
+
+/** A list's two statements, built once for each combination of its filters and sort. */
+const listStatements = builtOnce(
+  (filter: TaskListFilter) =>
+    `${filter.sort} ${filter.ownerId ? 'owner' : 'all'} ${filter.completed === undefined ? '' : 'completed'} ${filter.q ? 'q' : ''}`,
+  (db, filter) => {
+    const where = filterOf(filter, placeholder);
+    const { direction, column } = sortOf(filter.sort);
     // The order always ends in id, so pages never repeat or skip a row.
-    page: database()
-      .db.select()
+    const page = db
+      .select()
       .from(tasks)
       .where(where)
       .orderBy(direction(column), direction(tasks.id))
-      .limit(filter.pageSize)
-      .offset(pageOffset(filter.page, filter.pageSize)),
-    total: database().db.select({ total: count() }).from(tasks).where(where),
-  };
+      .limit(sql.placeholder('limit'))
+      .offset(sql.placeholder('offset'));
+    const total = db.select({ total: count() }).from(tasks).where(where);
+    return { page, total, runPage: page.prepare('tasks_page'), runTotal: total.prepare('tasks_total') };
+  },
+);
+
+/** The two statements of a list request, with their values: one page, and the total. For EXPLAIN. */
+export function taskListQueries(filter: TaskListFilter & Pagination) {
+  const { page, total } = listStatements(filter);
+  const values = listValues(filter);
+  return { page: withValues(page, values), total: withValues(total, values) };
 }
 
 export async function listTasks(filter: TaskListFilter & Pagination): Promise<{ items: Task[]; total: number }> {
-  const { page, total } = taskListQueries(filter);
-  const listed = await pageWithTotal(page, total);
+  const { runPage, runTotal } = listStatements(filter);
+  const values = listValues(filter);
+  const listed = await pageWithTotal(runPage.execute(values), runTotal.execute(values));
   return { items: listed.rows.map(toTask), total: listed.total };
 }
 
@@ -165,8 +199,19 @@ export async function listTaskKeyset(
   };
 }
 
+/** One task by id, built once for an owner and once for an admin. */
+const taskById = builtOnce(
+  (viewer: AuthContext) => viewer.role,
+  (db, viewer) =>
+    db
+      .select()
+      .from(tasks)
+      .where(visibleTo(viewer, '', placeholder))
+      .prepare('task_by_id'),
+);
+
 export async function getTask(viewer: AuthContext, id: string): Promise<Task> {
-  const [row] = await database().db.select().from(tasks).where(visibleTo(viewer, id));
+  const [row] = await taskById(viewer).execute({ id, userId: viewer.userId });
   if (!row) throw notFound('Task');
   return toTask(row);
 }

@@ -12,7 +12,7 @@ import { AppError, isUniqueViolation, notFound, passwordMentionsEmailError } fro
 import { normaliseEmail, type Pagination } from '#lib/http/validation.ts';
 import { database, transactionBatch } from '#lib/infra/database.ts';
 import { countDeliveries, countEvent } from '#lib/infra/metrics.ts';
-import { contains, pageOffset, pageWithTotal } from '#lib/infra/query.ts';
+import { contains, containsPattern, pageOffset, pageWithTotal } from '#lib/infra/query.ts';
 import { type RateLimitMeter, releaseStatement } from '#lib/infra/rate-limit.ts';
 import { deliverEmails } from '#lib/mail/outbox.ts';
 import { queueEmailChange, queueVerification } from '#lib/users/lifecycle.ts';
@@ -314,7 +314,7 @@ export interface UserListFilter extends Pagination {
 
 export async function listUsers(filter: UserListFilter): Promise<{ items: User[]; total: number }> {
   const where = and(
-    filter.q ? contains(users.email, filter.q) : undefined,
+    filter.q ? contains(users.email, containsPattern(filter.q)) : undefined,
     filter.role ? eq(users.role, filter.role) : undefined,
   );
   const { rows, total } = await pageWithTotal(
