@@ -106,12 +106,24 @@ export async function answerWhenAdmitted<T>(state: RouteState, run: (auth: AuthC
   const answer = Promise.resolve().then(() => run(claimed));
   // A handler error counts only once the caller is admitted.
   answer.catch(() => undefined);
+  // An answer that is not used still settles before the function returns (it follows the check
+  // in the same round trip): nothing is left in flight on the connection of a frozen instance.
+  const settled = () =>
+    answer.then(
+      () => undefined,
+      () => undefined,
+    );
   let auth: AuthContext;
   try {
     auth = await admitted;
+  } catch (error) {
+    await settled();
+    throw error;
   } finally {
     state.admitted = undefined;
   }
   state.auth = auth;
-  return auth.role === claimed.role ? answer : run(auth);
+  if (auth.role === claimed.role) return answer;
+  await settled();
+  return run(auth);
 }
