@@ -1,7 +1,7 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
 import { users } from '#db/schema.ts';
-import { emailHash, eventStatement, recordEvent, recordEventByEmail } from '#lib/audit/audit.ts';
+import { type AuditEventInput, emailHash, eventStatement, recordEvent, recordEventByEmail } from '#lib/audit/audit.ts';
 import type { AuthContext } from '#lib/auth/authenticate.ts';
 import { releaseLoginFailureSlots, takeLoginFailureSlots } from '#lib/auth/login-failures.ts';
 import { endOneTimeTokens } from '#lib/auth/one-time-tokens.ts';
@@ -87,10 +87,8 @@ export async function login(
   ]);
   const valid = row ? await verifyPassword(row.passwordHash, password) : await verifyAgainstDummy(password);
   if (!row || !valid) {
-    countEvent('login.failed');
-    // No transaction to join: one insert. An unknown email is kept only as its keyed hash.
-    await recordEvent(database().db, {
-      type: 'login.failed',
+    // An unknown email is kept only as its keyed hash.
+    await recordFailedLogin({
       actorUserId: null,
       subjectUserId: row?.id ?? null,
       client,
@@ -113,6 +111,15 @@ export async function login(
   ]);
   for (const release of releases) meter.record(release.released);
   return { user: toUser(row), tokens: await session.tokens() };
+}
+
+/**
+ * A failed login (wrong password, unknown email, wrong current password): its metric, and its
+ * audit event in one insert (no transaction to join).
+ */
+async function recordFailedLogin(event: Omit<AuditEventInput, 'type'>): Promise<void> {
+  countEvent('login.failed');
+  await recordEvent(database().db, { type: 'login.failed', ...event });
 }
 
 /**
@@ -144,8 +151,7 @@ async function provenAccount(caller: AuthContext, currentPassword: string, clien
     lockedOut(row.email, client, 'current_password'),
   );
   if (!(await verifyPassword(row.passwordHash, currentPassword))) {
-    await recordEvent(database().db, {
-      type: 'login.failed',
+    await recordFailedLogin({
       actorUserId: row.id,
       subjectUserId: row.id,
       client,

@@ -13,6 +13,7 @@ const { PASSWORD, registerUser, uniqueEmail } = await import('../helpers/auth.ts
 const { handler: health } = await import('../../functions/health.ts');
 const { handler: login } = await import('../../functions/auth-login.ts');
 const { handler: refresh } = await import('../../functions/auth-refresh.ts');
+const { handler: updateMe } = await import('../../functions/users-me-update.ts');
 const { database } = await import('#lib/infra/database.ts');
 const { EVENT_METRICS } = await import('#lib/infra/metrics.ts');
 
@@ -120,6 +121,22 @@ describe('metrics (EMF) and log lines', () => {
       withMetric(documents, EVENT_METRICS['rate_limit.rejected']).find((document) => 'rule' in document)?.rule,
     ).toBe('loginFailures');
     expect(total(EVENT_METRICS['refresh.reuse_detected'])).toBe(1);
+  });
+
+  it('counts a wrong current password as a failed login, as a wrong password at login', async () => {
+    const user = await registerUser();
+    const lines = captureLogs();
+
+    const reply = await invoke(updateMe, {
+      method: 'PATCH',
+      resource: '/api/v1/users/me',
+      headers: { Authorization: `Bearer ${user.accessToken}` },
+      body: { password: 'a brand new passphrase', currentPassword: 'not the password' },
+    });
+
+    expect(reply.status).toBe(401);
+    const failed = withMetric(emfOf(lines()), EVENT_METRICS['login.failed']);
+    expect(failed.reduce((sum, document) => sum + Number(document[EVENT_METRICS['login.failed']]), 0)).toBe(1);
   });
 
   it('writes one JSON log line per request with its context, and never a secret', async () => {
