@@ -1,7 +1,6 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { database } from '#lib/infra/database.ts';
 import { deliverEmails } from '#lib/mail/outbox.ts';
-import { resetTransport } from '#lib/mail/transport.ts';
 import { handler as confirm } from '../../functions/auth-email-confirm.ts';
 import { handler as resend } from '../../functions/auth-email-resend.ts';
 import { handler as login } from '../../functions/auth-login.ts';
@@ -11,22 +10,12 @@ import { handler as register } from '../../functions/auth-register.ts';
 import { handler as me } from '../../functions/users-me-get.ts';
 import { bearer, PASSWORD, registerUser, uniqueEmail } from '../helpers/auth.ts';
 import { invoke } from '../helpers/lambda.ts';
-import { startSmtpServer, tokenIn } from '../helpers/smtp.ts';
+import { smtpCatcher, tokenIn } from '../helpers/smtp.ts';
 
-const smtp = await startSmtpServer();
-process.env.SMTP_URL = smtp.url;
+const smtp = await smtpCatcher();
 process.env.APP_URL = 'https://app.example.test';
 
 const { sql } = database();
-
-afterAll(async () => {
-  resetTransport();
-  await smtp.stop();
-});
-
-beforeEach(() => {
-  smtp.mails.length = 0;
-});
 
 const post = (handler: typeof confirm, body?: unknown, headers: Record<string, string> = {}, ip?: string) =>
   invoke(handler, { method: 'POST', body, headers, ...(ip ? { sourceIp: ip } : {}) });

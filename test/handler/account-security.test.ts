@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 // Config is read once, at first use (a helper's import uses it): the rules and the mail server
 // must be in place before any import.
@@ -7,15 +7,12 @@ const smtp = await vi.hoisted(async () => {
   process.env.RATE_LIMIT_LOGIN_FAILURES = '2/1h';
   process.env.RATE_LIMIT_LOGIN_FAILURES_EMAIL = '4/1h';
   process.env.APP_URL = 'https://app.example.test';
-  const { startSmtpServer } = await import('../helpers/smtp.ts');
-  const server = await startSmtpServer();
-  process.env.SMTP_URL = server.url;
-  return server;
+  const { smtpCatcher } = await import('../helpers/smtp.ts');
+  return smtpCatcher();
 });
 
 import { database } from '#lib/infra/database.ts';
 import { deliverEmails } from '#lib/mail/outbox.ts';
-import { resetTransport } from '#lib/mail/transport.ts';
 import { ensureAdmin } from '#lib/users/users.ts';
 import { handler as confirm } from '../../functions/auth-email-confirm.ts';
 import { handler as login } from '../../functions/auth-login.ts';
@@ -32,13 +29,7 @@ import { tokenIn } from '../helpers/smtp.ts';
 
 const { sql } = database();
 
-afterAll(async () => {
-  resetTransport();
-  await smtp.stop();
-});
-
 beforeEach(async () => {
-  smtp.mails.length = 0;
   // Every test counts failures in the hour window: keep its hits off a window boundary.
   await roomInWindow(3600, 20);
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ScheduledEvent } from 'aws-lambda';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   // A lockout after 3 failures, and a retention short enough to put events on both sides of it.
@@ -12,7 +12,6 @@ import { auditEventQueries } from '#lib/audit/audit.ts';
 import { AUDIT_EVENT_TYPES, type AuditEventType } from '#lib/audit/schemas.ts';
 import { database } from '#lib/infra/database.ts';
 import { deliverEmails } from '#lib/mail/outbox.ts';
-import { resetTransport } from '#lib/mail/transport.ts';
 import { ensureAdmin } from '#lib/users/users.ts';
 import { handler as auditEvents } from '../../functions/admin-audit-events.ts';
 import { handler as confirm } from '../../functions/auth-email-confirm.ts';
@@ -32,21 +31,11 @@ import { handler as updateUser } from '../../functions/users-update.ts';
 import { bearer, PASSWORD, type Registered, registerUser, uniqueEmail } from '../helpers/auth.ts';
 import { invoke, lambdaContext } from '../helpers/lambda.ts';
 import { captureLogs } from '../helpers/logs.ts';
-import { startSmtpServer, tokenIn } from '../helpers/smtp.ts';
+import { smtpCatcher, tokenIn } from '../helpers/smtp.ts';
 
-const smtp = await startSmtpServer();
-process.env.SMTP_URL = smtp.url;
+const smtp = await smtpCatcher();
 
 const { sql } = database();
-
-afterAll(async () => {
-  resetTransport();
-  await smtp.stop();
-});
-
-beforeEach(() => {
-  smtp.mails.length = 0;
-});
 
 const IP = '198.51.100.23';
 const AGENT = 'AuditTest/1.0 (handler)';

@@ -1,28 +1,20 @@
 import type { ScheduledEvent } from 'aws-lambda';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { database } from '#lib/infra/database.ts';
 import { deliverEmails, enqueueEmail, LEASE_SECONDS, MAX_ATTEMPTS } from '#lib/mail/outbox.ts';
 import { TEMPLATES } from '#lib/mail/templates.ts';
-import { resetTransport } from '#lib/mail/transport.ts';
 import { handler as mailSender } from '../../functions/mail-sender.ts';
 import { lambdaContext } from '../helpers/lambda.ts';
 import { captureLogs } from '../helpers/logs.ts';
-import { startSmtpServer, tokenIn } from '../helpers/smtp.ts';
+import { smtpCatcher, tokenIn } from '../helpers/smtp.ts';
 
-const smtp = await startSmtpServer();
-process.env.SMTP_URL = smtp.url;
+const smtp = await smtpCatcher();
 process.env.APP_URL = 'https://app.example.test';
 process.env.MAIL_FROM = 'Tasks <no-reply@example.test>';
 
 const { db, sql } = database();
 
-afterAll(async () => {
-  resetTransport();
-  await smtp.stop();
-});
-
 beforeEach(async () => {
-  smtp.mails.length = 0;
   await sql`delete from email_outbox`;
 });
 

@@ -1,4 +1,5 @@
 import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeEach } from 'vitest';
 import { freePort } from '../../scripts/ports.ts';
 
 /** One message as the SMTP server received it. */
@@ -95,6 +96,25 @@ export async function startSmtpServer() {
 }
 
 export type SmtpServer = Awaited<ReturnType<typeof startSmtpServer>>;
+
+/**
+ * A test file's mail server: `SMTP_URL` names it, every test starts with no mail, and the
+ * file's end closes the product's transport and the server. Call it before the configuration
+ * is first read (it is read once).
+ */
+export async function smtpCatcher(): Promise<SmtpServer> {
+  const server = await startSmtpServer();
+  process.env.SMTP_URL = server.url;
+  beforeEach(() => {
+    server.mails.length = 0;
+  });
+  afterAll(async () => {
+    const { resetTransport } = await import('#lib/mail/transport.ts');
+    resetTransport();
+    await server.stop();
+  });
+  return server;
+}
 
 /** The token of the first link to `page` in a mail's text part. */
 export function tokenIn(mail: ReceivedMail | undefined, page: string): string {
