@@ -11,9 +11,10 @@ import * as schema from './schema.ts';
  * - statement_timeout: a backstop against a runaway query holding the connection.
  * - backoff 0: postgres.js otherwise waits up to 20 s (growing with each failure) before
  *   reconnecting, holding every request meanwhile; a request must fail fast with 503 instead.
- * Nothing connects until the first query. `instrument` may wrap the client (tracing).
+ * Nothing connects until the first query. `instrument` may wrap the client (tracing); `onclose`
+ * hears of the connection closing (an outage, the idle timeout).
  */
-export function createClient(url: string, instrument: <T>(sql: T) => T = (sql) => sql) {
+export function createClient(url: string, instrument: <T>(sql: T) => T = (sql) => sql, onclose?: () => void) {
   const sql = instrument(
     postgres(url, {
       max: 1,
@@ -24,6 +25,7 @@ export function createClient(url: string, instrument: <T>(sql: T) => T = (sql) =
       backoff: () => 0,
       connection: { application_name: 'taskapi', statement_timeout: 10_000 },
       onnotice: () => {},
+      ...(onclose ? { onclose } : {}),
     }),
   );
   return { sql, db: drizzle(sql, { schema }) };

@@ -11,8 +11,22 @@ import { traceQueries } from '#lib/infra/tracing.ts';
  */
 let client: Client | undefined;
 
+/**
+ * Whether the instance's connection is open and has answered since it opened: set by the session
+ * check, cleared when the connection closes. Reads start beside the check only then
+ * (lib/http/middlewares/authentication.ts): against a database that cannot be reached, queries
+ * sent ahead would each wait for a connection attempt of their own.
+ */
+let answering = false;
+export const connectionAnswering = () => answering;
+export const markConnectionAnswering = () => {
+  answering = true;
+};
+
 export function database(): Client {
-  client ??= createClient(secret('DATABASE_URL'), traceQueries as <T>(sql: T) => T);
+  client ??= createClient(secret('DATABASE_URL'), traceQueries as <T>(sql: T) => T, () => {
+    answering = false;
+  });
   return client;
 }
 
@@ -20,6 +34,7 @@ export function database(): Client {
 export async function closeDatabase(): Promise<void> {
   const closing = client;
   client = undefined;
+  answering = false;
   await closing?.sql.end({ timeout: 5 });
 }
 

@@ -2,6 +2,7 @@ import { type AuthContext, assertRole, checkSession, type SessionCheck, verifyCa
 import type { AccessClaims } from '#lib/auth/tokens.ts';
 import { AppError } from '#lib/http/errors.ts';
 import { config } from '#lib/infra/config.ts';
+import { connectionAnswering } from '#lib/infra/database.ts';
 import { ipSubject, type RateLimitMeter } from '#lib/infra/rate-limit.ts';
 import { clientIp, type RouteMiddleware, type RouteState } from './types.ts';
 
@@ -51,7 +52,8 @@ export const authentication = ({
     // The session check and the API count are one statement (one round trip).
     const checked = checkSession(claims, countApi ? { rule: 'api', otherwise } : undefined);
     const admitted = checked.then((check) => admit(check, claims, meter, level, verifiedOnly));
-    if (!speculative) {
+    // Only on a connection that answers: see connectionAnswering.
+    if (!speculative || !connectionAnswering()) {
       context.route.auth = await admitted;
       return;
     }
