@@ -94,15 +94,17 @@ const sortOf = (sort: TaskSort) => ({
   name: sort.replace('-', '') as keyof typeof SORT_COLUMNS,
 });
 
-const filterOf = (filter: TaskListFilter, bind: Bind = inline) =>
-  and(
+function filterOf(filter: TaskListFilter, bind: Bind = inline) {
+  const pattern = filter.q ? bind('pattern', containsPattern(filter.q)) : undefined;
+  return and(
     filter.ownerId ? eq(tasks.userId, bind('ownerId', filter.ownerId)) : undefined,
     live,
     filter.completed === undefined ? undefined : eq(tasks.completed, bind('completed', filter.completed)),
-    filter.q
-      ? sql`(${contains(tasks.title, bind('pattern', containsPattern(filter.q)))} or ${contains(tasks.description, bind('pattern', containsPattern(filter.q)))})`
-      : undefined,
+    pattern === undefined
+      ? undefined
+      : sql`(${contains(tasks.title, pattern)} or ${contains(tasks.description, pattern)})`,
   );
+}
 
 /** The values of a list's placeholders (`listStatements`). */
 const listValues = (filter: TaskListFilter & Pagination) => ({

@@ -106,26 +106,24 @@ export async function answerWhenAdmitted<T>(state: RouteState, run: (auth: AuthC
   const admitted = state.admitted;
   if (!admitted || !claimed) throw new Error('answerWhenAdmitted: no session check is out');
   const answer = Promise.resolve().then(() => run(claimed));
-  // A handler error counts only once the caller is admitted.
-  answer.catch(() => undefined);
   // An answer that is not used still settles before the function returns (it follows the check
   // in the same round trip): nothing is left in flight on the connection of a frozen instance.
-  const settled = () =>
-    answer.then(
-      () => undefined,
-      () => undefined,
-    );
+  // Handling it here also keeps a handler error from counting before the caller is admitted.
+  const settled = answer.then(
+    () => undefined,
+    () => undefined,
+  );
   let auth: AuthContext;
   try {
     auth = await admitted;
   } catch (error) {
-    await settled();
+    await settled;
     throw error;
   } finally {
     state.admitted = undefined;
   }
   state.auth = auth;
   if (auth.role === claimed.role) return answer;
-  await settled();
+  await settled;
   return run(auth);
 }
