@@ -1,4 +1,4 @@
-import { AppError } from '#lib/http/errors.ts';
+import { AppError } from '#lib/core/errors.ts';
 import { route } from '#lib/http/route.ts';
 import { declaration } from '#lib/http/routes/not-found.ts';
 

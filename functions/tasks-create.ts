@@ -1,8 +1,8 @@
-import { etagOf } from '#lib/http/conditional.ts';
+import { etagOf } from '#lib/core/conditional.ts';
+import { fingerprintOf, idempotent } from '#lib/http/idempotency.ts';
 import { created } from '#lib/http/responses.ts';
 import { route } from '#lib/http/route.ts';
 import { declaration } from '#lib/http/routes/tasks-create.ts';
-import { fingerprintOf, once } from '#lib/tasks/idempotency.ts';
 import { createTask } from '#lib/tasks/tasks.ts';
 
 /** With an Idempotency-Key, a retry of the same request replays the first answer instead of creating again. */
@@ -13,7 +13,7 @@ export const handler = route(declaration, async function create({ auth, body, he
     return created(task, `/api/v1/tasks/${task.id}`, { ETag: etagOf(task.version) });
   }
   const fingerprint = fingerprintOf(declaration.method, declaration.path, body);
-  return once({ userId: auth.userId, key, fingerprint }, async (tx) => {
+  return idempotent({ userId: auth.userId, key, fingerprint }, async (tx) => {
     const task = await createTask(auth.userId, body, tx);
     return created(task, `/api/v1/tasks/${task.id}`, { ETag: etagOf(task.version) });
   });

@@ -1,4 +1,4 @@
-import { etagOf, noneMatchHolds } from '#lib/http/conditional.ts';
+import { etagOf, noneMatchHolds } from '#lib/core/conditional.ts';
 import { notModified, ok } from '#lib/http/responses.ts';
 import { route } from '#lib/http/route.ts';
 import { declaration } from '#lib/http/routes/tasks-get.ts';

@@ -1,4 +1,4 @@
-import { AppError } from '#lib/http/errors.ts';
+import { AppError } from '#lib/core/errors.ts';
 import { cursorPage, paginated } from '#lib/http/responses.ts';
 import { route } from '#lib/http/route.ts';
 import { declaration } from '#lib/http/routes/tasks-list.ts';

@@ -1,4 +1,4 @@
-import { etagOf } from '#lib/http/conditional.ts';
+import { etagOf } from '#lib/core/conditional.ts';
 import { ok } from '#lib/http/responses.ts';
 import { route } from '#lib/http/route.ts';
 import { declaration } from '#lib/http/routes/tasks-update.ts';

@@ -3,13 +3,13 @@ import { and, count, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '#db/client.ts';
 import { auditEvents, users } from '#db/schema.ts';
 import type { AuditDetails, AuditEvent, AuditEventType, ListAuditEventsQuery } from '#lib/audit/schemas.ts';
-import { normaliseEmail } from '#lib/http/validation.ts';
+import { normaliseEmail } from '#lib/core/schema.ts';
 import { secret } from '#lib/infra/config.ts';
 import { database } from '#lib/infra/database.ts';
 import { pageOffset, pageWithTotal } from '#lib/infra/query.ts';
 
 /**
- * The audit log (api.md, Audit events). Each event is written with the executor of the action it
+ * The audit log (README, Audit log). Each event is written with the executor of the action it
  * records, inside that action's transaction, so a rolled-back action leaves no event and a
  * committed one always has its event. `details` holds ids, roles and reasons only: never a
  * password, token or hash of one, nor an email of anyone but the subject.

@@ -1,8 +1,7 @@
 import * as v from 'valibot';
-import { resourceId, timestamp } from '#lib/http/envelopes.ts';
-import { documentedAs, paginationQuery, uuid } from '#lib/http/validation.ts';
+import { documentedAs, paginationQuery, resourceId, timestamp, uuid } from '#lib/core/schema.ts';
 
-/** Schemas of the audit log (api.md, Audit events): its event types, the route's query and answer. */
+/** Schemas of the audit log (README, Audit log): its event types, the route's query and answer. */
 
 /**
  * Every event the API records, once: the writer's type, the `?type=` filter and the document's

@@ -2,8 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { sessions, users } from '#db/schema.ts';
 import { type AccessClaims, verifyAccessToken } from '#lib/auth/tokens.ts';
-import type { AuthLevel } from '#lib/http/declaration.ts';
-import { AppError } from '#lib/http/errors.ts';
+import { AppError } from '#lib/core/errors.ts';
 import { type RateRule, type RuleName, rateRuleOf } from '#lib/infra/config.ts';
 import { database, markConnectionAnswering } from '#lib/infra/database.ts';
 import {
@@ -28,15 +27,15 @@ export interface AuthContext {
 
 /** What the session check found: the account when the session is live, and the rule counted. */
 export interface SessionCheck {
-  /** Undefined for a dead session (logged out, revoked, expired) or a deleted account. */
-  live: { role: Role; emailVerified: boolean } | undefined;
+  /** The session's account; undefined for an ended session (logged out, revoked, expired) or a deleted account. */
+  account: { role: Role; emailVerified: boolean } | undefined;
   limit: LimitState | undefined;
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 /** The admin routes' role check, after the caller is known (and counted). */
-export function assertRole(auth: AuthContext, level: Exclude<AuthLevel, 'none'>): void {
+export function assertRole(auth: AuthContext, level: 'user' | 'admin'): void {
   if (level === 'admin' && auth.role !== 'ADMIN') {
     throw new AppError('INSUFFICIENT_PERMISSIONS', 'This route is for administrators');
   }
@@ -104,10 +103,10 @@ async function querySession(
         gt(sessions.expiresAt, sql`now()`),
       ),
     );
-  return { live: row && liveAccount(row.role, row.emailVerifiedAt), limit: undefined };
+  return { account: row && accountOf(row.role, row.emailVerifiedAt), limit: undefined };
 }
 
-const liveAccount = (role: Role, emailVerifiedAt: Date | string | null) => ({
+const accountOf = (role: Role, emailVerifiedAt: Date | string | null) => ({
   role,
   emailVerified: emailVerifiedAt !== null,
 });
@@ -138,7 +137,7 @@ async function checkAndCount(claims: AccessClaims, ruleName: RuleName, rule: Rat
     from counted left join live on true`;
   if (!row) throw new Error('rate-limit upsert returned no row');
   return {
-    live: row.live && row.role ? liveAccount(row.role, row.email_verified_at) : undefined,
+    account: row.live && row.role ? accountOf(row.role, row.email_verified_at) : undefined,
     limit: limitState(ruleName, row.live ? userKey : otherKey, rule.limit, row),
   };
 }

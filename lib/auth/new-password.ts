@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import commonPasswords from '#lib/auth/common-passwords.json' with { type: 'json' };
-import { text } from '#lib/http/validation.ts';
+import { text } from '#lib/core/schema.ts';
 
 /**
  * The rule for a password being set (register, change). It carries the 10,000-entry

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
 import { oneTimeTokens } from '#db/schema.ts';
-import { AppError } from '#lib/http/errors.ts';
+import { AppError } from '#lib/core/errors.ts';
 
 /**
  * Email-link tokens: 256 random bits, URL-safe base64; only their SHA-256 hash is stored.
@@ -11,7 +11,7 @@ import { AppError } from '#lib/http/errors.ts';
 
 export type OneTimeTokenKind = (typeof oneTimeTokens.$inferSelect)['kind'];
 
-/** Lifetimes in seconds (api.md, Account lifecycle). */
+/** Lifetimes in seconds (README, Account emails). */
 export const ONE_TIME_TOKEN_TTL: Record<OneTimeTokenKind, number> = {
   verify_email: 24 * 60 * 60,
   change_email: 24 * 60 * 60,

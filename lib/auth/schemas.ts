@@ -1,6 +1,5 @@
 import * as v from 'valibot';
-import { resourceId, timestamp } from '#lib/http/envelopes.ts';
-import { emailRule, text } from '#lib/http/validation.ts';
+import { emailRule, resourceId, text, timestamp } from '#lib/core/schema.ts';
 
 /** Request and response schemas of the auth routes: the one source for their types, validation and documentation. */
 

@@ -5,8 +5,8 @@ import { refreshTokens, sessions, users } from '#db/schema.ts';
 import { eventStatement, recordEvent } from '#lib/audit/audit.ts';
 import type { Session, Tokens } from '#lib/auth/schemas.ts';
 import { hashRefreshToken, newRefreshToken, signAccessToken } from '#lib/auth/tokens.ts';
-import { AppError, notFound } from '#lib/http/errors.ts';
-import type { Pagination } from '#lib/http/validation.ts';
+import { AppError, notFound } from '#lib/core/errors.ts';
+import type { Pagination } from '#lib/core/schema.ts';
 import { config } from '#lib/infra/config.ts';
 import { database, pipelinedTransaction } from '#lib/infra/database.ts';
 import { countEvent } from '#lib/infra/metrics.ts';
@@ -80,7 +80,7 @@ export function sessionStatements(user: { id: string; role: Role }, client: Clie
       userAgent: client.userAgent?.slice(0, 512),
       ip: client.ip,
     }),
-    // MAX_SESSIONS_PER_USER: the least recently used live sessions beyond it end (api.md, Abuse limits).
+    // MAX_SESSIONS_PER_USER: the least recently used live sessions beyond it end (README, Rate limits).
     db
       .update(sessions)
       .set(revocation('session_limit'))

@@ -1,4 +1,4 @@
-import { serviceUnavailable } from '#lib/http/errors.ts';
+import { serviceUnavailable } from '#lib/core/errors.ts';
 import { database } from '#lib/infra/database.ts';
 
 /** Answers within `timeoutMs` whatever the database does; throws 503 when it cannot answer. */

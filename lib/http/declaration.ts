@@ -1,5 +1,5 @@
 import type * as v from 'valibot';
-import type { ErrorCode } from '#lib/http/errors.ts';
+import type { ErrorCode } from '#lib/core/errors.ts';
 import type { RuleName } from '#lib/infra/config.ts';
 
 /**
@@ -106,7 +106,7 @@ export const declareRoute = <const D extends RouteDeclaration>(declaration: D): 
 
 /**
  * With `EMAIL_VERIFICATION=required`, the bearer routes an unverified caller may still use
- * (api.md, Account lifecycle): `/auth/*` (to confirm, resend, sign out) and the account itself
+ * (README, Account emails): `/auth/*` (to confirm, resend, sign out) and the account itself
  * (to read it, fix a mistyped address, or delete it). Every other bearer route answers 403.
  */
 export const allowsUnverified = (declaration: Pick<RouteDeclaration, 'path'>) =>

@@ -1,20 +1,12 @@
 import * as v from 'valibot';
-import { ERROR_STATUS, type ErrorCode } from '#lib/http/errors.ts';
+import { ERROR_CODES as CODES, type ErrorCode } from '#lib/core/errors.ts';
+import { timestamp } from '#lib/core/schema.ts';
 
 /**
  * Response schemas shared by every route: the contract's envelopes and the fields resources
  * have in common. They describe responses for the OpenAPI document and the contract tests;
  * handlers never validate their own responses at run time.
  */
-
-export const resourceId = v.pipe(v.string(), v.uuid(), v.examples(['0f8fad5b-d9cb-469f-a165-70867728950e']));
-
-export const timestamp = v.pipe(
-  v.string(),
-  v.isoTimestamp(),
-  v.description('ISO-8601 UTC timestamp'),
-  v.examples(['2026-01-31T09:30:00.000Z']),
-);
 
 export const Meta = v.strictObject({ timestamp });
 
@@ -49,7 +41,7 @@ export const CursorPageMeta = v.strictObject({
 export const cursorPageEnvelope = <S extends v.GenericSchema>(item: S) =>
   v.strictObject({ data: v.array(item), meta: CursorPageMeta });
 
-export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+export const ERROR_CODES = CODES as unknown as [ErrorCode, ...ErrorCode[]];
 
 /** One problem of a VALIDATION_ERROR. */
 export const ErrorDetail = v.strictObject({

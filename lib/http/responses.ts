@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { Pagination } from '#lib/http/validation.ts';
+import type { Pagination } from '#lib/core/schema.ts';
 
 /**
  * Success answers of the contract. Handlers return these and never build responses by hand;

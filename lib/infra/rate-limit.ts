@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { sql as dsql } from 'drizzle-orm';
 import ipaddr from 'ipaddr.js';
-import { AppError, isDatabaseUnavailable, serviceUnavailable } from '#lib/http/errors.ts';
-import { normaliseEmail } from '#lib/http/validation.ts';
+import { AppError, isDatabaseUnavailable, serviceUnavailable } from '#lib/core/errors.ts';
+import { normaliseEmail } from '#lib/core/schema.ts';
 import { MAX_RATE_WINDOW_SECONDS, RATE_LIMIT_RULES, type RuleName, rateRuleOf, secret } from '#lib/infra/config.ts';
 import { database, deleteInBatches, type Fragment } from '#lib/infra/database.ts';
 import { log } from '#lib/infra/log.ts';

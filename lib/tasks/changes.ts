@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { readCursor, signCursor } from '#lib/http/cursor.ts';
-import { AppError, validationError } from '#lib/http/errors.ts';
+import { readCursor, signCursor } from '#lib/core/cursor.ts';
+import { AppError, validationError } from '#lib/core/errors.ts';
 import { config } from '#lib/infra/config.ts';
 import { database } from '#lib/infra/database.ts';
 import type { TaskChange } from '#lib/tasks/schemas.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readCursor, signCursor } from '#lib/http/cursor.ts';
-import { validationError } from '#lib/http/errors.ts';
+import { readCursor, signCursor } from '#lib/core/cursor.ts';
+import { validationError } from '#lib/core/errors.ts';
 import type { KeysetPosition, TaskListFilter } from '#lib/tasks/tasks.ts';
 
 /**

@@ -1,7 +1,6 @@
 import * as v from 'valibot';
-import { idempotencyKey, ifMatch, ifNoneMatch } from '#lib/http/conditional.ts';
-import { resourceId, timestamp } from '#lib/http/envelopes.ts';
-import { booleanParam, documentedAs, text, uuid } from '#lib/http/validation.ts';
+import { idempotencyKey, ifMatch, ifNoneMatch } from '#lib/core/conditional.ts';
+import { booleanParam, documentedAs, resourceId, text, timestamp, uuid } from '#lib/core/schema.ts';
 
 /** Request and response schemas of the task routes. */
 

@@ -2,9 +2,9 @@ import { and, asc, count, desc, eq, inArray, isNull, type SQL, sql } from 'drizz
 import type { Database, Transaction } from '#db/client.ts';
 import { tasks } from '#db/schema.ts';
 import type { AuthContext } from '#lib/auth/authenticate.ts';
-import { acceptedVersions, type EntityTags } from '#lib/http/conditional.ts';
-import { AppError, isForeignKeyViolation, notFound } from '#lib/http/errors.ts';
-import type { Pagination } from '#lib/http/validation.ts';
+import { acceptedVersions, type EntityTags } from '#lib/core/conditional.ts';
+import { AppError, isForeignKeyViolation, notFound } from '#lib/core/errors.ts';
+import type { Pagination } from '#lib/core/schema.ts';
 import { config } from '#lib/infra/config.ts';
 import { database } from '#lib/infra/database.ts';
 import {
@@ -23,7 +23,7 @@ import type { Task, TaskSort } from '#lib/tasks/schemas.ts';
 /**
  * Task queries. Ownership is part of every statement's WHERE clause, so another user's task
  * is simply not found; admins see every task. A deleted task is a tombstone (deleted_at set)
- * that only delta sync still reads: every statement here asks for live tasks.
+ * that only delta sync still reads: every statement here asks for tasks not deleted.
  */
 
 type TaskRow = typeof tasks.$inferSelect;
@@ -42,13 +42,14 @@ export function toTask(row: TaskRow): Task {
   };
 }
 
-const live = isNull(tasks.deletedAt);
+/** Not a tombstone: a deleted task stays only for delta sync. */
+const notDeleted = isNull(tasks.deletedAt);
 
-/** The live tasks this caller may touch by id: their own, or any for an admin. */
+/** The tasks (not deleted) this caller may touch by id: their own, or any for an admin. */
 const visibleTo = (viewer: AuthContext, id: string, bind: Bind = inline) =>
   viewer.role === 'ADMIN'
-    ? and(eq(tasks.id, bind('id', id)), live)
-    : and(eq(tasks.id, bind('id', id)), eq(tasks.userId, bind('userId', viewer.userId)), live);
+    ? and(eq(tasks.id, bind('id', id)), notDeleted)
+    : and(eq(tasks.id, bind('id', id)), eq(tasks.userId, bind('userId', viewer.userId)), notDeleted);
 
 /**
  * What every change writes in its own statement: the next version, the changing transaction
@@ -98,7 +99,7 @@ function filterOf(filter: TaskListFilter, bind: Bind = inline) {
   const pattern = filter.q ? bind('pattern', containsPattern(filter.q)) : undefined;
   return and(
     filter.ownerId ? eq(tasks.userId, bind('ownerId', filter.ownerId)) : undefined,
-    live,
+    notDeleted,
     filter.completed === undefined ? undefined : eq(tasks.completed, bind('completed', filter.completed)),
     pattern === undefined
       ? undefined
@@ -229,7 +230,7 @@ export interface NewTask {
  * `executor` lets an idempotent create insert in the transaction that stores its answer.
  */
 /**
- * Creates a task unless its owner already has MAX_TASKS_PER_USER live ones (409
+ * Creates a task unless its owner already has MAX_TASKS_PER_USER undeleted ones (409
  * `TASK_LIMIT_REACHED`). The owner's row is locked first, so concurrent creates of one user
  * count one after another and cannot overshoot the bound; tombstones do not count (they are
  * bounded by the API rate and TOMBSTONE_TTL).
@@ -241,7 +242,7 @@ export async function createTask(
 ): Promise<Task> {
   if (executor === database().db) return database().db.transaction((tx) => createTask(userId, data, tx));
   const [owner] = await executor.execute<{ owned: number }>(sql`
-    select (select count(*) from ${tasks} where ${tasks.userId} = ${userId} and ${live})::int as owned
+    select (select count(*) from ${tasks} where ${tasks.userId} = ${userId} and ${notDeleted})::int as owned
     from users where id = ${userId} for no key update`);
   if (!owner) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
   const max = config().MAX_TASKS_PER_USER;

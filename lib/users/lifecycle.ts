@@ -7,16 +7,15 @@ import { consumeOneTimeToken, endOneTimeTokens, issueOneTimeToken } from '#lib/a
 import { hashPassword, passwordMentionsEmail } from '#lib/auth/passwords.ts';
 import type { Tokens } from '#lib/auth/schemas.ts';
 import { type ClientInfo, openSession, revokeAllSessions } from '#lib/auth/sessions.ts';
-import { AppError, isUniqueViolation, passwordMentionsEmailError } from '#lib/http/errors.ts';
-import { normaliseEmail } from '#lib/http/validation.ts';
+import { AppError, emailTaken, isUniqueViolation, passwordMentionsEmailError } from '#lib/core/errors.ts';
+import { normaliseEmail } from '#lib/core/schema.ts';
 import { database } from '#lib/infra/database.ts';
 import { countDeliveries } from '#lib/infra/metrics.ts';
 import { deliverEmails, enqueueEmail } from '#lib/mail/outbox.ts';
-import type { User } from '#lib/users/schemas.ts';
-import { toUser } from '#lib/users/users.ts';
+import { toUser, type User } from '#lib/users/schemas.ts';
 
 /**
- * The account lifecycle by email (api.md, Account lifecycle): verification, password reset and
+ * The account lifecycle by email (README, Account emails): verification, password reset and
  * the confirmed email change. Every email is written to the outbox in the transaction of the
  * change that causes it and delivered right after the commit (lib/mail/outbox.ts).
  */
@@ -65,8 +64,6 @@ export async function queueEmailChange(
   ids.push(await enqueueEmail(tx, { recipient: newEmail, template: 'confirm_email_change', payload: { token } }));
   return ids;
 }
-
-const emailTaken = () => new AppError('EMAIL_ALREADY_EXISTS', 'An account with this email already exists');
 
 /**
  * POST /auth/email/confirm: a verification token marks the address verified; an email-change

@@ -1,8 +1,7 @@
 import * as v from 'valibot';
-import { userRole } from '#db/schema.ts';
+import { userRole, type users } from '#db/schema.ts';
 import { Tokens } from '#lib/auth/schemas.ts';
-import { resourceId, timestamp } from '#lib/http/envelopes.ts';
-import { emailRule, paginationQuery, text } from '#lib/http/validation.ts';
+import { emailRule, paginationQuery, resourceId, text, timestamp } from '#lib/core/schema.ts';
 
 /** Request and response schemas of the user routes. */
 
@@ -37,3 +36,20 @@ export type User = v.InferOutput<typeof User>;
 
 /** What register and login answer with: the account and its first tokens. */
 export const SignedIn = v.strictObject({ user: User, tokens: Tokens });
+
+export type UserRow = typeof users.$inferSelect;
+
+/** The public shape of a user (the User schema): never the hash. */
+export function toUser(
+  row: Pick<UserRow, 'id' | 'email' | 'emailVerifiedAt' | 'pendingEmail' | 'role' | 'createdAt' | 'updatedAt'>,
+): User {
+  return {
+    id: row.id,
+    email: row.email,
+    emailVerified: row.emailVerifiedAt !== null,
+    pendingEmail: row.pendingEmail,
+    role: row.role,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

@@ -8,34 +8,15 @@ import { endOneTimeTokens } from '#lib/auth/one-time-tokens.ts';
 import { hashPassword, passwordMentionsEmail, verifyAgainstDummy, verifyPassword } from '#lib/auth/passwords.ts';
 import type { Tokens } from '#lib/auth/schemas.ts';
 import { type ClientInfo, revokeAllSessions, sessionStatements, startSession } from '#lib/auth/sessions.ts';
-import { AppError, isUniqueViolation, notFound, passwordMentionsEmailError } from '#lib/http/errors.ts';
-import { normaliseEmail, type Pagination } from '#lib/http/validation.ts';
+import { AppError, emailTaken, isUniqueViolation, notFound, passwordMentionsEmailError } from '#lib/core/errors.ts';
+import { normaliseEmail, type Pagination } from '#lib/core/schema.ts';
 import { database, transactionBatch } from '#lib/infra/database.ts';
 import { countDeliveries, countEvent } from '#lib/infra/metrics.ts';
 import { contains, containsPattern, pageOffset, pageWithTotal } from '#lib/infra/query.ts';
 import { type RateLimitMeter, releaseStatement } from '#lib/infra/rate-limit.ts';
 import { deliverEmails } from '#lib/mail/outbox.ts';
 import { queueEmailChange, queueVerification } from '#lib/users/lifecycle.ts';
-import type { Role, User } from '#lib/users/schemas.ts';
-
-export type UserRow = typeof users.$inferSelect;
-
-/** The public shape of a user (the User schema): never the hash. */
-export function toUser(
-  row: Pick<UserRow, 'id' | 'email' | 'emailVerifiedAt' | 'pendingEmail' | 'role' | 'createdAt' | 'updatedAt'>,
-): User {
-  return {
-    id: row.id,
-    email: row.email,
-    emailVerified: row.emailVerifiedAt !== null,
-    pendingEmail: row.pendingEmail,
-    role: row.role,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
-
-const emailTaken = () => new AppError('EMAIL_ALREADY_EXISTS', 'An account with this email already exists');
+import { type Role, toUser, type User } from '#lib/users/schemas.ts';
 
 const byEmail = (email: string) => eq(sql`lower(${users.email})`, normaliseEmail(email));
 
@@ -142,7 +123,7 @@ const lockedOut =
 
 /**
  * The caller's account, proven by its current password. A wrong one counts as a failed login
- * of that account (api.md, Users): a stolen access token is no password oracle.
+ * of that account (the OpenAPI document, PATCH /users/me): a stolen access token is no password oracle.
  */
 async function provenAccount(caller: AuthContext, currentPassword: string, client: ClientInfo, meter: RateLimitMeter) {
   const [row] = await database().db.select().from(users).where(eq(users.id, caller.userId));

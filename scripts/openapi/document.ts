@@ -1,10 +1,11 @@
 import { type ConversionConfig, type JsonSchema, toJsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
 import { Refreshed, Session, Tokens } from '#lib/auth/schemas.ts';
+import type { ErrorCode } from '#lib/core/errors.ts';
 import { Health } from '#lib/health/schemas.ts';
 import { type AnySchema, allowsUnverified, pathsOf, type RouteDeclaration } from '#lib/http/declaration.ts';
 import { CursorPageMeta, ErrorDetail, ErrorEnvelope, errorEnvelopeFor, Meta, PageMeta } from '#lib/http/envelopes.ts';
-import { ERROR_STATUS, type ErrorCode } from '#lib/http/errors.ts';
+import { ERROR_STATUS } from '#lib/http/errors.ts';
 import { MAX_BODY_BYTES } from '#lib/http/middlewares/body-guard.ts';
 import { RATE_LIMIT_RULES, type RuleName } from '#lib/infra/config.ts';
 import { Task, TaskChange, TaskChanges } from '#lib/tasks/schemas.ts';
@@ -117,7 +118,7 @@ const HEADERS: Record<string, Json> = {
 
 const RATE_LIMIT_HEADERS = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
 
-/** What each code means, for response descriptions (api.md's error catalogue). */
+/** What each code means: the error catalogue the OpenAPI document's response descriptions carry. */
 const CODE_MEANINGS: Record<ErrorCode, string> = {
   VALIDATION_ERROR: 'a field, the JSON or a query parameter is not valid; `details` names each problem',
   AUTHENTICATION_REQUIRED: 'no bearer token',

@@ -44,7 +44,7 @@ const PUBLIC = ['/docs', '/api/v1/openapi.json'];
 const SECRETS: Record<string, string[]> = {
   health: ['database-url'],
   'auth-email-confirm': ['database-url'],
-  'rate-limit-cleanup': ['database-url'],
+  cleanup: ['database-url'],
   'mail-sender': ['database-url'],
   migrate: ['migrate-database-url'],
   docs: [],
@@ -354,7 +354,7 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
     expect(current().leftInTemp).toEqual([]);
   });
 
-  it('wires every route of api.md to exactly one method of its own function', () => {
+  it('wires every declared route to exactly one method of its own function', () => {
     const all = methods(current());
     expect(routes.length).toBeGreaterThan(0);
     for (const route of routes) {

@@ -23,7 +23,7 @@ import { handler as reset } from '../../functions/auth-password-reset.ts';
 import { handler as refresh } from '../../functions/auth-refresh.ts';
 import { handler as register } from '../../functions/auth-register.ts';
 import { handler as deleteSession } from '../../functions/auth-sessions-delete.ts';
-import { handler as cleanup } from '../../functions/rate-limit-cleanup.ts';
+import { handler as cleanup } from '../../functions/cleanup.ts';
 import { handler as deleteUser } from '../../functions/users-delete.ts';
 import { handler as deleteMe } from '../../functions/users-me-delete.ts';
 import { handler as updateMe } from '../../functions/users-me-update.ts';

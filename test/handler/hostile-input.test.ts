@@ -13,7 +13,7 @@ import { database } from '#lib/infra/database.ts';
 
 const { sql } = database();
 
-import type { ErrorCode } from '#lib/http/errors.ts';
+import type { ErrorCode } from '#lib/core/errors.ts';
 import { encodeSyncCursor } from '#lib/tasks/changes.ts';
 import { handler as login } from '../../functions/auth-login.ts';
 import { handler as tasksChanges } from '../../functions/tasks-changes.ts';

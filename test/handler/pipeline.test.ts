@@ -1,12 +1,13 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as v from 'valibot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AppError, type ErrorCode } from '#lib/core/errors.ts';
+import { idPath, paginationQuery, text } from '#lib/core/schema.ts';
 import type { RouteDeclaration } from '#lib/http/declaration.ts';
-import { AppError, ERROR_STATUS, type ErrorCode } from '#lib/http/errors.ts';
+import { ERROR_STATUS } from '#lib/http/errors.ts';
 import { MAX_BODY_BYTES } from '#lib/http/middlewares/body-guard.ts';
 import { created, noContent, ok, paginated } from '#lib/http/responses.ts';
 import { route as declaredRoute, type RouteHandler } from '#lib/http/route.ts';
-import { idPath, paginationQuery, text } from '#lib/http/validation.ts';
 import { SECURITY_HEADERS } from '../helpers/headers.ts';
 import { apiEvent, type EventOptions, invoke, invokeEvent } from '../helpers/lambda.ts';
 import { captureLogs } from '../helpers/logs.ts';

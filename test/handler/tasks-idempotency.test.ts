@@ -4,7 +4,7 @@ import { database } from '#lib/infra/database.ts';
 
 const { sql } = database();
 
-import { deleteExpiredSyncRows } from '#lib/infra/cleanup.ts';
+import { deleteExpiredSyncRows } from '#lib/cleanup/cleanup.ts';
 import { handler as createTask } from '../../functions/tasks-create.ts';
 import { bearer, type Registered, registerUser } from '../helpers/auth.ts';
 import { expectErrorEnvelope } from '../helpers/hostile.ts';

@@ -5,7 +5,7 @@ import { database } from '#lib/infra/database.ts';
 
 const { sql } = database();
 
-import { deleteExpiredSyncRows } from '#lib/infra/cleanup.ts';
+import { deleteExpiredSyncRows } from '#lib/cleanup/cleanup.ts';
 import { encodeSyncCursor } from '#lib/tasks/changes.ts';
 import { handler as tasksChanges } from '../../functions/tasks-changes.ts';
 import { handler as createTask } from '../../functions/tasks-create.ts';

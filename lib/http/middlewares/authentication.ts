@@ -1,6 +1,7 @@
 import { type AuthContext, assertRole, checkSession, type SessionCheck, verifyCaller } from '#lib/auth/authenticate.ts';
 import type { AccessClaims } from '#lib/auth/tokens.ts';
-import { AppError } from '#lib/http/errors.ts';
+import { AppError } from '#lib/core/errors.ts';
+import { statusOf } from '#lib/http/errors.ts';
 import { config } from '#lib/infra/config.ts';
 import { connectionAnswering } from '#lib/infra/database.ts';
 import { ipSubject, type RateLimitMeter } from '#lib/infra/rate-limit.ts';
@@ -46,7 +47,7 @@ export const authentication = ({
       claims = await verifyCaller(event);
     } catch (error) {
       // A token that is not even well-formed or signed never reaches the database: count it now.
-      if (countApi && error instanceof AppError && error.statusCode === 401) await meter.enforce('api', otherwise);
+      if (countApi && error instanceof AppError && statusOf(error.code) === 401) await meter.enforce('api', otherwise);
       throw error;
     }
     // The session check and the API count are one statement (one round trip).
@@ -86,10 +87,10 @@ function admit(
 ): AuthContext {
   // Counted before the role check: a user hammering admin routes spends their own budget.
   meter.check(check.limit);
-  if (!check.live) throw new AppError('TOKEN_INVALID', 'The session has ended; sign in again');
-  const auth = { userId: claims.userId, role: check.live.role, sessionId: claims.sessionId };
+  if (!check.account) throw new AppError('TOKEN_INVALID', 'The session has ended; sign in again');
+  const auth = { userId: claims.userId, role: check.account.role, sessionId: claims.sessionId };
   assertRole(auth, level);
-  if (verifiedOnly && !check.live.emailVerified && config().EMAIL_VERIFICATION === 'required') {
+  if (verifiedOnly && !check.account.emailVerified && config().EMAIL_VERIFICATION === 'required') {
     throw new AppError('EMAIL_NOT_VERIFIED', 'Confirm your email address first; the link is in the email we sent');
   }
   return auth;

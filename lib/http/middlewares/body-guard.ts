@@ -1,4 +1,4 @@
-import { AppError } from '#lib/http/errors.ts';
+import { AppError } from '#lib/core/errors.ts';
 import type { RouteMiddleware } from './types.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -1,5 +1,6 @@
+import { AppError, isDatabaseUnavailable, serviceUnavailable } from '#lib/core/errors.ts';
 import type { ErrorEnvelope } from '#lib/http/envelopes.ts';
-import { AppError, isDatabaseUnavailable, serviceUnavailable } from '#lib/http/errors.ts';
+import { exposes, statusOf } from '#lib/http/errors.ts';
 import { log } from '#lib/infra/log.ts';
 import { countEvent } from '#lib/infra/metrics.ts';
 import type { RouteMiddleware } from './types.ts';
@@ -48,27 +49,25 @@ export const errorEnvelope = (): RouteMiddleware => ({
     if (request.response !== undefined) return;
     const error = toAppError(request.error);
     if (error.code === 'SERVICE_UNAVAILABLE') countEvent('database.unavailable');
-    if (error.statusCode >= 500) {
+    const status = statusOf(error.code);
+    if (status >= 500) {
       log.error(error.code === 'INTERNAL_ERROR' ? 'unhandled error' : 'service unavailable', {
         error: describeError(request.error),
       });
     }
-    const headers: Record<string, string> = {
-      ...error.headers,
-      'Content-Type': 'application/json; charset=utf-8',
-    };
-    if (error.statusCode === 401) headers['WWW-Authenticate'] = 'Bearer';
+    const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8' };
+    if (status === 401) headers['WWW-Authenticate'] = 'Bearer';
     const body: ErrorEnvelope = {
       error: {
         code: error.code,
-        message: error.expose ? error.message : 'An unexpected error occurred',
+        message: exposes(error.code) ? error.message : 'An unexpected error occurred',
         ...(error.details ? { details: error.details } : {}),
         requestId: request.context.awsRequestId,
       },
     };
     // The shape @middy/http-error-handler renders: an exposed http error whose message is the body.
     request.error = Object.assign(new Error(JSON.stringify(body)), {
-      statusCode: error.statusCode,
+      statusCode: status,
       expose: true,
       headers,
     });

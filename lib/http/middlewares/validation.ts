@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { AppError, validationError } from '#lib/core/errors.ts';
 import type { RouteDeclaration } from '#lib/http/declaration.ts';
-import { AppError, validationError } from '#lib/http/errors.ts';
 import { parseInput, parsePath } from '#lib/http/validation.ts';
 import type { RouteMiddleware } from './types.ts';
 

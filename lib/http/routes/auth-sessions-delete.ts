@@ -1,5 +1,5 @@
+import { idPath } from '#lib/core/schema.ts';
 import { declareRoute } from '#lib/http/declaration.ts';
-import { idPath } from '#lib/http/validation.ts';
 
 export const declaration = declareRoute({
   method: 'DELETE',

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { Session } from '#lib/auth/schemas.ts';
+import { paginationQuery } from '#lib/core/schema.ts';
 import { declareRoute } from '#lib/http/declaration.ts';
 import { pageEnvelope } from '#lib/http/envelopes.ts';
-import { paginationQuery } from '#lib/http/validation.ts';
 
 export const declaration = declareRoute({
   method: 'GET',

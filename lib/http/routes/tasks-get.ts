@@ -1,6 +1,6 @@
+import { idPath } from '#lib/core/schema.ts';
 import { declareRoute } from '#lib/http/declaration.ts';
 import { dataEnvelope } from '#lib/http/envelopes.ts';
-import { idPath } from '#lib/http/validation.ts';
 import { GetTaskHeaders, Task } from '#lib/tasks/schemas.ts';
 
 export const declaration = declareRoute({

@@ -1,6 +1,6 @@
+import { idPath } from '#lib/core/schema.ts';
 import { declareRoute } from '#lib/http/declaration.ts';
 import { dataEnvelope } from '#lib/http/envelopes.ts';
-import { idPath } from '#lib/http/validation.ts';
 import { User } from '#lib/users/schemas.ts';
 
 export const declaration = declareRoute({

@@ -1,13 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { configuration } from '#lib/http/middlewares/configuration.ts';
 import {
   deleteEndedSessions,
   deleteExpiredAuditEvents,
   deleteExpiredSyncRows,
   deleteSpentLifecycleRows,
-} from '#lib/infra/cleanup.ts';
+} from '#lib/cleanup/cleanup.ts';
+import { configuration } from '#lib/http/middlewares/configuration.ts';
 import { log } from '#lib/infra/log.ts';
 import { deleteExpiredWindows } from '#lib/infra/rate-limit.ts';
 
@@ -36,7 +36,7 @@ async function cleanup(_event: ScheduledEvent, context: Context): Promise<Cleanu
   const lifecycle = await deleteSpentLifecycleRows();
   const sync = await deleteExpiredSyncRows();
   const audit = await deleteExpiredAuditEvents(() => context.getRemainingTimeInMillis());
-  log.info('rate-limit cleanup', {
+  log.info('cleanup', {
     deleted,
     ...ended,
     ...lifecycle,

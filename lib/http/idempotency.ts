@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
 import { idempotencyKeys } from '#db/schema.ts';
-import { AppError } from '#lib/http/errors.ts';
+import { AppError } from '#lib/core/errors.ts';
 import { type Reply, replayed } from '#lib/http/responses.ts';
 import { database } from '#lib/infra/database.ts';
 
@@ -16,7 +16,7 @@ import { database } from '#lib/infra/database.ts';
  * - a live stored answer is replayed (422 IDEMPOTENCY_KEY_REUSED for another request);
  * - otherwise the work runs in the transaction and its answer is stored in it: both commit, or
  *   (an error, a 4xx or 5xx) neither does, so failures are never stored.
- * Keys live KEY_TTL_HOURS; the scheduled clean-up deletes expired ones (lib/infra/cleanup.ts).
+ * Keys live KEY_TTL_HOURS; the scheduled clean-up deletes expired ones (lib/cleanup/cleanup.ts).
  * Two keys whose 64-bit lock hashes collide only make one of them wait a retry (409).
  */
 
@@ -35,7 +35,7 @@ export interface IdempotentRequest {
 }
 
 /** Runs `work` once per (user, key) within KEY_TTL_HOURS; repeats get its stored answer. */
-export async function once<Body>(
+export async function idempotent<Body>(
   request: IdempotentRequest,
   work: (tx: Transaction) => Promise<Reply<Body>>,
 ): Promise<Reply<Body>> {

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { validationError } from '#lib/http/errors.ts';
+import { validationError } from '#lib/core/errors.ts';
 import { config } from '#lib/infra/config.ts';
 
 /**

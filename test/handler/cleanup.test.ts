@@ -12,7 +12,7 @@ import { database } from '#lib/infra/database.ts';
 const { sql } = database();
 
 import { CLEANUP_BATCH_SIZE } from '#lib/infra/database.ts';
-import { handler as cleanup } from '../../functions/rate-limit-cleanup.ts';
+import { handler as cleanup } from '../../functions/cleanup.ts';
 import { lambdaContext } from '../helpers/lambda.ts';
 import { captureLogs } from '../helpers/logs.ts';
 
@@ -23,11 +23,11 @@ const scheduledEvent = {
   account: '123456789012',
   time: new Date().toISOString(),
   region: 'eu-west-1',
-  resources: ['arn:aws:events:eu-west-1:123456789012:rule/taskapi-rate-limit-cleanup'],
+  resources: ['arn:aws:events:eu-west-1:123456789012:rule/taskapi-cleanup'],
   detail: {},
 } as ScheduledEvent;
 
-describe('the scheduled rate-limit cleanup', () => {
+describe('the scheduled clean-up', () => {
   it('deletes every window older than the longest rule, in batches, and keeps the rest', async () => {
     captureLogs();
     const expired = CLEANUP_BATCH_SIZE * 2 + 500;
