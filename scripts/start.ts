@@ -164,9 +164,10 @@ if (!process.env.SMTP_URL && !process.env.SES_IDENTITY_ARN) {
 }
 
 /**
- * mail-sender, the function deployed stages schedule every minute, invoked through
+ * mail-sender on its schedule (deployed stages: every minute), invoked through
  * serverless-offline's invoke endpoint: the same handler in the same process as the routes.
- * One run at a time; the next starts an interval after the last one ended.
+ * One run at a time; the next starts an interval after the last one ended. Requests that
+ * queue mail wake it at once through the same endpoint (MAIL_SENDER_FUNCTION below).
  */
 function scheduleMailSender(lambdaPort: number, seconds: number): void {
   senderTimer = setTimeout(async () => {
@@ -227,7 +228,16 @@ server = spawn(
   {
     cwd: root,
     // The functions answer CORS themselves, as they do behind API Gateway (see patches/).
-    env: { ...process.env, SERVERLESS_OFFLINE_NO_CORS: '1', SLS_TELEMETRY_DISABLED: '1', TMPDIR: offlineTemp },
+    env: {
+      ...process.env,
+      SERVERLESS_OFFLINE_NO_CORS: '1',
+      SLS_TELEMETRY_DISABLED: '1',
+      TMPDIR: offlineTemp,
+      // A request that queues mail wakes the sender as deployed (an asynchronous Lambda invoke,
+      // lib/mail/trigger.ts), here at serverless-offline's invoke endpoint.
+      MAIL_SENDER_FUNCTION: 'taskapi-local-mail-sender',
+      AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${lambdaPort}`,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   },
 );

@@ -11,10 +11,10 @@ import { type ClientInfo, revokeAllSessions, sessionStatements, startSession } f
 import { AppError, emailTaken, isUniqueViolation, notFound, passwordMentionsEmailError } from '#lib/core/errors.ts';
 import { normaliseEmail, type Pagination } from '#lib/core/schema.ts';
 import { database, transactionBatch } from '#lib/infra/database.ts';
-import { countDeliveries, countEvent } from '#lib/infra/metrics.ts';
+import { countEvent } from '#lib/infra/metrics.ts';
 import { contains, containsPattern, pageOffset, pageWithTotal } from '#lib/infra/query.ts';
 import { type RateLimitMeter, releaseStatement } from '#lib/infra/rate-limit.ts';
-import { deliverEmails } from '#lib/mail/outbox.ts';
+import { wakeMailSender } from '#lib/mail/trigger.ts';
 import { queueEmailChange, queueVerification } from '#lib/users/lifecycle.ts';
 import { type Role, toUser, type User } from '#lib/users/schemas.ts';
 
@@ -22,7 +22,7 @@ const byEmail = (email: string) => eq(sql`lower(${users.email})`, normaliseEmail
 
 /**
  * Creates a USER account, its first session and its verification email in one transaction:
- * all exist or none; the email is delivered right after the commit.
+ * all exist or none; after the commit the sender is woken to deliver the email.
  */
 export async function register(
   email: string,
@@ -37,12 +37,12 @@ export async function register(
       const [row] = await tx.insert(users).values({ email, passwordHash, role: 'USER' }).returning();
       if (!row) throw new Error('user insert returned no row');
       const tokens = await startSession(tx, row, client);
-      const outboxId = await queueVerification(tx, row);
+      await queueVerification(tx, row);
       await recordEvent(tx, { type: 'user.registered', actorUserId: row.id, subjectUserId: row.id, client });
-      return { user: toUser(row), tokens, outboxId };
+      return { user: toUser(row), tokens };
     });
-    countDeliveries(await deliverEmails([signedUp.outboxId]));
-    return { user: signedUp.user, tokens: signedUp.tokens };
+    await wakeMailSender();
+    return signedUp;
   } catch (error) {
     if (isUniqueViolation(error)) throw emailTaken();
     throw error;
@@ -241,10 +241,9 @@ export async function updateProfile(
       const sessionIds = await revokeAllSessions(tx, caller.userId, 'password_change', caller.sessionId);
       await recordEvent(tx, { type: 'password.changed', ...self, details: { revokedSessionIds: sessionIds } });
     }
-    let outbox: string[] = [];
     if (email === account.email) await endOneTimeTokens(tx, caller.userId, 'change_email');
     else if (email !== undefined) {
-      outbox = await queueEmailChange(tx, updated, email);
+      await queueEmailChange(tx, updated, email);
       // Not the address: it may be another account's (the answer is the same then), and is unproven.
       await recordEvent(tx, {
         type: 'email.change_requested',
@@ -252,10 +251,11 @@ export async function updateProfile(
         details: { newEmailDomain: email.slice(email.lastIndexOf('@') + 1) },
       });
     }
-    return { user: toUser(updated), outbox };
+    return toUser(updated);
   });
-  await deliverEmails(changed.outbox);
-  return changed.user;
+  // Whenever an email was given, queued mail or not: the wake-up tells nothing either.
+  if (email !== undefined) await wakeMailSender();
+  return changed;
 }
 
 /**
