@@ -178,8 +178,16 @@ async function deliver(row: Claimed): Promise<boolean> {
   return true;
 }
 
-/** Claims one batch (only `ids`, when given) and sends it; returns the result and how many rows it claimed. */
-async function deliverBatch(ids: string[] | undefined, result: DeliveryResult): Promise<number> {
+/**
+ * Claims one batch (only `ids`, when given) and sends it, row by row, while the batch's leases
+ * and the caller's time leave room for one more send (a row left over keeps its lease and goes
+ * out in a later run). Returns how many rows it claimed.
+ */
+async function deliverBatch(
+  ids: string[] | undefined,
+  result: DeliveryResult,
+  timeLeftMs: () => number,
+): Promise<number> {
   let rows: Claimed[];
   try {
     rows = await claim(ids);
@@ -187,7 +195,9 @@ async function deliverBatch(ids: string[] | undefined, result: DeliveryResult): 
     log.warn('outbox claim failed', { error: describe(error) });
     return 0;
   }
+  const leaseEnds = performance.now() + LEASE_SECONDS * 1000;
   for (const row of rows) {
+    if (leaseEnds - performance.now() < SEND_TIMEOUT_MS || timeLeftMs() < SEND_TIMEOUT_MS) break;
     try {
       if (await deliver(row)) result.sent += 1;
       else log.debug('outbox row closed: nothing to send', { outboxId: row.id, template: row.template });
@@ -211,16 +221,19 @@ async function deliverBatch(ids: string[] | undefined, result: DeliveryResult): 
 }
 
 /**
- * Sends the due outbox rows (only `ids`, when given): a batch, then more batches while they
- * come full and `timeLeftMs` (the sender's remaining run time) leaves room for one. Never
- * throws: a failure is recorded on the row and retried later; the final failure is logged as
- * an error.
+ * Sends the due outbox rows (only `ids`, when given): batch after batch while they come full
+ * and `timeLeftMs` (the sender's remaining run time; no limit by default) leaves room for a
+ * send, so a run also takes the rows written while it sent. Never throws: a failure is
+ * recorded on the row and retried later; the final failure is logged as an error.
  */
-export async function deliverEmails(ids?: string[], timeLeftMs: () => number = () => 0): Promise<DeliveryResult> {
+export async function deliverEmails(
+  ids?: string[],
+  timeLeftMs: () => number = () => Number.POSITIVE_INFINITY,
+): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, failed: 0 };
   if (ids?.length === 0 || !hasTransport()) return result;
-  while ((await deliverBatch(ids, result)) === BATCH && timeLeftMs() > SEND_TIMEOUT_MS + 5_000) {
-    // Rows written while this batch was sent, or a burst bigger than a batch.
+  while ((await deliverBatch(ids, result, timeLeftMs)) === BATCH && timeLeftMs() >= SEND_TIMEOUT_MS) {
+    // The next batch: a burst bigger than one, or rows written meanwhile.
   }
   return result;
 }
