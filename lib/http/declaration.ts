@@ -84,6 +84,13 @@ export interface RouteDeclaration {
    * which hold no per-user data and change only with a deploy.
    */
   cacheControl?: string;
+  /**
+   * A bearer GET whose handler starts beside the session check, in its round trip, with the
+   * caller the token names; its answer is kept only once the check admits that caller, and a
+   * refusal never waits for it. Its handler runs read-only: a statement that could write is
+   * refused (a 500). See lib/http/speculative.ts.
+   */
+  speculative?: true;
   /** The same function and answer at further paths (GET /health besides /api/v1/health). */
   alsoAt?: readonly { path: string; operationId: string; summary: string }[];
 }
