@@ -171,6 +171,7 @@ const BODY_ROUTES = [
   'usersMeUpdate',
   'usersUpdate',
   'emailConfirm',
+  'emailCancel',
   'passwordForgot',
   'passwordReset',
 ] as const satisfies readonly RouteName[];
