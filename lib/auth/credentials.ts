@@ -29,8 +29,8 @@ export type CredentialChange =
 export type CredentialColumns = Pick<PgUpdateSetSource<typeof users>, 'passwordHash' | 'email' | 'emailVerifiedAt'>;
 
 /**
- * Records a credential change of `userId` in `tx`: sets `columns` (the credential itself, so
- * none can change without the rest), bumps the credentials version (ending every unused
+ * Records a credential change of `userId` in `tx`: writes `set` (the new credential itself, in
+ * the same statement, so none can change without the rest), bumps the credentials version (ending every unused
  * one-time token), clears `pendingEmail`, and ends every live session but `keepSessionId` (the
  * caller's own, for a change made from a session that stays signed in). Returns the account as
  * it is now and the sessions it ended, for the change's answer and audit event.
