@@ -85,10 +85,10 @@ export interface RouteDeclaration {
    */
   cacheControl?: string;
   /**
-   * A bearer GET whose handler starts beside the session check, in its round trip, with the
-   * caller the token names; its answer is kept only once the check admits that caller, and a
-   * refusal never waits for it. Its handler runs read-only: a statement that could write is
-   * refused (a 500). See lib/http/speculative.ts.
+   * Only on a bearer GET that never writes: its handler starts beside the session check, in the
+   * check's round trip, with the caller the token names. Its answer is kept only once the check
+   * admits that caller, a refusal never waits for it, and it runs read-only (a statement that
+   * could write is refused: a 500). See lib/http/speculative.ts.
    */
   speculative?: true;
   /** The same function and answer at further paths (GET /health besides /api/v1/health). */
