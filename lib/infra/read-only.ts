@@ -66,20 +66,21 @@ function reads(text: string): boolean {
 }
 
 /**
- * What postgres.js keeps on a query and calls to send it (3.4, patched: patches/); `handle` is
- * the one path to the connection (`then`, `catch`, `finally`, `execute`, `forEach`, `cursor`).
+ * What postgres.js keeps on a query (3.4, patched: patches/). Every way of running one
+ * (`then`, `catch`, `finally`, `execute`, `forEach`, `cursor`) hands it to its `handler`, once:
+ * the one door to the connection. The guard replaces that field rather than adding one, so a
+ * guarded query keeps the shape of every other (postgres.js's own code stays monomorphic).
  */
 interface PendingQuery {
   tagged: boolean;
   strings: readonly string[];
   args: readonly unknown[];
-  executed: boolean;
-  handle(): unknown;
+  handler: (query: PendingQuery) => unknown;
   reject(reason: unknown): void;
 }
 
 const isQuery = (value: unknown): value is PendingQuery =>
-  typeof value === 'object' && value !== null && 'strings' in value && 'handle' in value;
+  typeof value === 'object' && value !== null && 'strings' in value && 'handler' in value;
 
 /** The statement's text, with the text of the fragments nested in it (values are parameters). */
 function textOf(query: PendingQuery): string {
@@ -95,21 +96,15 @@ function textOf(query: PendingQuery): string {
 /** Checks `query` when it is sent: a fragment built in the run but never sent is never checked. */
 function guard<Q>(query: Q, run: Run): Q {
   if (!isQuery(query)) return query;
-  const send = query.handle;
-  query.handle = function checkBeforeSending(this: PendingQuery) {
-    if (!this.executed) {
-      const refusal = run.ended
-        ? 'the read-only run has ended; its answer is no longer wanted'
-        : reads(textOf(this))
-          ? undefined
-          : 'a read-only run sends queries only; this statement could write';
-      if (refusal) {
-        this.executed = true;
-        this.reject(new StatementRefused(refusal));
-        return;
-      }
-    }
-    return send.call(this);
+  const send = query.handler;
+  query.handler = function checkBeforeSending(pending) {
+    const refusal = run.ended
+      ? 'the read-only run has ended; its answer is no longer wanted'
+      : reads(textOf(pending))
+        ? undefined
+        : 'a read-only run sends queries only; this statement could write';
+    if (refusal) return pending.reject(new StatementRefused(refusal));
+    return send(pending);
   };
   return query;
 }
