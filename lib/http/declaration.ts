@@ -87,6 +87,13 @@ export interface RouteDeclaration {
    * which hold no per-user data and change only with a deploy.
    */
   cacheControl?: string;
+  /**
+   * Only on a bearer GET that never writes: its handler starts beside the session check, in the
+   * check's round trip, with the caller the token names. Its answer is kept only once the check
+   * admits that caller, a refusal never waits for it, and it runs read-only (a statement that
+   * could write is refused: a 500). See lib/http/speculative.ts.
+   */
+  speculative?: true;
   /** The same function and answer at further paths (GET /health besides /api/v1/health). */
   alsoAt?: readonly { path: string; operationId: string; summary: string }[];
 }
