@@ -30,7 +30,7 @@ const isOneCharacter = (password: string) => new Set(password).size === 1;
 export const MIN_STRENGTH = 3;
 
 /**
- * zxcvbn judges the first 64 characters (what it finds in them only grows with more), and stops
+ * zxcvbn judges the first 64 characters (a prefix can only be underrated, never overrated), and stops
  * unmunging l33t after 4 substitutions: its matching grows faster than the length, and a
  * 128-character password took seconds with the defaults (README, "API at a glance", the measured times).
  */
