@@ -104,10 +104,14 @@ describe('new passwords', () => {
     ];
 
     for (const password of shapes) {
-      const started = performance.now();
-      estimateStrength(password);
-      // With the library's defaults these took 2 to 3 s each; bounded, tens of milliseconds.
-      expect(performance.now() - started, password).toBeLessThan(400);
+      const times = [1, 2, 3].map(() => {
+        const started = performance.now();
+        estimateStrength(password);
+        return performance.now() - started;
+      });
+      // With the library's defaults these took 2 to 3 s each; bounded, tens of milliseconds (the
+      // fastest of three, so a busy machine does not decide).
+      expect(Math.min(...times), password).toBeLessThan(250);
     }
   });
 
