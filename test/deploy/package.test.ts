@@ -44,6 +44,7 @@ const PUBLIC = ['/docs', '/api/v1/openapi.json'];
 const SECRETS: Record<string, string[]> = {
   health: ['database-url'],
   'auth-email-confirm': ['database-url'],
+  'auth-email-cancel': ['database-url'],
   cleanup: ['database-url'],
   'mail-sender': ['database-url'],
   migrate: ['migrate-database-url'],
@@ -704,7 +705,7 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
     );
     expect(Object.fromEntries(rules), stage.name).toEqual({
       MailDashsender: { schedule: 'rate(1 minute)', state: 'ENABLED' },
-      RateDashlimitDashcleanup: { schedule: 'rate(1 hour)', state: 'ENABLED' },
+      Cleanup: { schedule: 'rate(1 hour)', state: 'ENABLED' },
     });
   });
 

@@ -171,6 +171,7 @@ const BODY_ROUTES = [
   'usersMeUpdate',
   'usersUpdate',
   'emailConfirm',
+  'emailCancel',
   'passwordForgot',
   'passwordReset',
 ] as const satisfies readonly RouteName[];
@@ -200,7 +201,13 @@ const malformedBodies: Case[] = BODY_ROUTES.flatMap((route, index): Case[] => [
     raw: `{"title":"${(index % 2 ? 'x' : 'é').repeat(index % 2 ? 64 * 1024 : 33 * 1024)}"}`,
     ...TOO_LARGE,
   },
-  { route, what: `Content-Type ${CONTENT_TYPES[index]}`, raw: '{}', contentType: CONTENT_TYPES[index], ...MEDIA },
+  {
+    route,
+    what: `Content-Type ${CONTENT_TYPES[index % CONTENT_TYPES.length]}`,
+    raw: '{}',
+    contentType: CONTENT_TYPES[index % CONTENT_TYPES.length],
+    ...MEDIA,
+  },
   { route, what: 'no Content-Type', raw: '{}', contentType: null, ...MEDIA },
   {
     route,
@@ -945,6 +952,7 @@ const PUBLIC_BODY: Partial<Record<RouteName, (f: Fixtures) => Json>> = {
   passwordForgot: (f) => ({ email: f.user.email }),
   passwordReset: () => ({ token: 'A'.repeat(43), password: STRONG }),
   emailConfirm: () => ({ token: 'A'.repeat(43) }),
+  emailCancel: () => ({ token: 'A'.repeat(43) }),
 };
 
 // A route that declares no query parameters refuses any, like an unknown one elsewhere: health
