@@ -805,7 +805,7 @@ export interface components {
              */
             email: string;
             /**
-             * @description 8 to 128 characters, any characters, never trimmed; refused: one of the 10,000 most common passwords, one character repeated, the word `taskapi`, or the email's local part (4+ characters)
+             * @description Unicode NFKC-normalised first (the form that is stored and compared, so `ﬁ` and `fi` are one password), then 8 to 128 characters, any characters, never trimmed. Refused: control, format and other invisible characters (zero-width spaces and joiners, bidirectional controls, line breaks), one character repeated, the word `taskapi`, the email’s local part (4+ characters), and a password the zxcvbn estimator (common passwords, English words and names, keyboard patterns, dates, sequences) scores below 3 of 4, judged on its first 64 characters.
              * @example correct horse battery staple
              */
             password: string;
@@ -838,7 +838,7 @@ export interface components {
              */
             token: string;
             /**
-             * @description 8 to 128 characters, any characters, never trimmed; refused: one of the 10,000 most common passwords, one character repeated, the word `taskapi`, or the email's local part (4+ characters)
+             * @description Unicode NFKC-normalised first (the form that is stored and compared, so `ﬁ` and `fi` are one password), then 8 to 128 characters, any characters, never trimmed. Refused: control, format and other invisible characters (zero-width spaces and joiners, bidirectional controls, line breaks), one character repeated, the word `taskapi`, the email’s local part (4+ characters), and a password the zxcvbn estimator (common passwords, English words and names, keyboard patterns, dates, sequences) scores below 3 of 4, judged on its first 64 characters.
              * @example correct horse battery staple
              */
             password: string;
@@ -855,7 +855,7 @@ export interface components {
              */
             email?: string;
             /**
-             * @description 8 to 128 characters, any characters, never trimmed; refused: one of the 10,000 most common passwords, one character repeated, the word `taskapi`, or the email's local part (4+ characters)
+             * @description Unicode NFKC-normalised first (the form that is stored and compared, so `ﬁ` and `fi` are one password), then 8 to 128 characters, any characters, never trimmed. Refused: control, format and other invisible characters (zero-width spaces and joiners, bidirectional controls, line breaks), one character repeated, the word `taskapi`, the email’s local part (4+ characters), and a password the zxcvbn estimator (common passwords, English words and names, keyboard patterns, dates, sequences) scores below 3 of 4, judged on its first 64 characters.
              * @example correct horse battery staple
              */
             password?: string;
@@ -1512,6 +1512,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
             429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
@@ -1655,6 +1656,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
             404: components["responses"]["ResourceNotFound"];
             429: components["responses"]["RateLimitExceeded"];
@@ -1763,6 +1765,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
             429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
@@ -1907,6 +1910,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
             403: components["responses"]["InsufficientPermissionsOrEmailNotVerified"];
             404: components["responses"]["ResourceNotFound"];
@@ -1938,6 +1942,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
             403: components["responses"]["InsufficientPermissionsOrEmailNotVerified"];
             404: components["responses"]["ResourceNotFound"];
@@ -2017,6 +2022,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["ValidationError"];
             401: components["responses"]["AuthenticationRequiredOrTokenExpiredOrTokenInvalid"];
             429: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
@@ -2385,9 +2391,9 @@ export interface operations {
                 userId?: string;
                 /** @description events of this type */
                 type?: "user.registered" | "login.succeeded" | "login.failed" | "login.locked" | "refresh.reuse_detected" | "session.revoked" | "password.changed" | "password.reset_requested" | "password.reset" | "email.verified" | "email.change_requested" | "email.changed" | "email.change_cancelled" | "user.role_changed" | "user.deleted";
-                /** @description events at or after this time */
+                /** @description events at or after this time; years 1970 to 9999 */
                 since?: string;
-                /** @description events before this time */
+                /** @description events before this time; years 1970 to 9999 */
                 until?: string;
             };
             header?: never;
@@ -2472,6 +2478,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -2498,6 +2505,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -2526,6 +2534,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -2549,6 +2558,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            400: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

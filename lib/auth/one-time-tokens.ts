@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, inArray, isNull, type SQLWrapper, sql } from 'drizzle-orm';
-import type { Transaction } from '#db/client.ts';
+import type { Database, Transaction } from '#db/client.ts';
 import { oneTimeTokens, users } from '#db/schema.ts';
 import { AppError } from '#lib/core/errors.ts';
 
@@ -85,4 +85,30 @@ export async function consumeOneTimeToken(
     .returning({ userId: oneTimeTokens.userId, kind: oneTimeTokens.kind, newEmail: oneTimeTokens.newEmail });
   if (!row) throw invalidOneTimeToken();
   return row;
+}
+
+/**
+ * Whether `token` is a live token of `kind` (unspent, unexpired, of the account's current
+ * credentials), without spending it: a check before costly work (a reset's Argon2 hash), so an
+ * unknown link costs a read and nothing more. The spend in the action's transaction still
+ * decides: a token spent meanwhile fails there.
+ */
+export async function assertLiveOneTimeToken(
+  executor: Database | Transaction,
+  token: string,
+  kind: OneTimeTokenKind,
+): Promise<void> {
+  const [row] = await executor
+    .select({ userId: oneTimeTokens.userId })
+    .from(oneTimeTokens)
+    .where(
+      and(
+        eq(oneTimeTokens.tokenHash, hash(token)),
+        eq(oneTimeTokens.kind, kind),
+        isNull(oneTimeTokens.usedAt),
+        gt(oneTimeTokens.expiresAt, sql`now()`),
+        eq(oneTimeTokens.credentialsVersion, credentialsVersionOf(oneTimeTokens.userId)),
+      ),
+    );
+  if (!row) throw invalidOneTimeToken();
 }

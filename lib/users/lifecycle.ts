@@ -4,7 +4,12 @@ import { emailOutbox, users } from '#db/schema.ts';
 import { emailHash, recordEvent } from '#lib/audit/audit.ts';
 import { credentialsChanged } from '#lib/auth/credentials.ts';
 import { clearLoginFailures } from '#lib/auth/login-failures.ts';
-import { consumeOneTimeToken, endOneTimeTokens, issueOneTimeToken } from '#lib/auth/one-time-tokens.ts';
+import {
+  assertLiveOneTimeToken,
+  consumeOneTimeToken,
+  endOneTimeTokens,
+  issueOneTimeToken,
+} from '#lib/auth/one-time-tokens.ts';
 import { hashPassword, passwordMentionsEmail } from '#lib/auth/passwords.ts';
 import type { Tokens } from '#lib/auth/schemas.ts';
 import type { ClientInfo } from '#lib/auth/sessions.ts';
@@ -170,6 +175,9 @@ export async function resetPassword(
   password: string,
   client: ClientInfo,
 ): Promise<{ user: User; tokens: Tokens }> {
+  // The link first, read without spending it: an unknown, spent or expired token costs no Argon2
+  // work, and no connection waits on the hash. The spend below still decides (a race loses there).
+  await assertLiveOneTimeToken(database().db, token, 'reset_password');
   const passwordHash = await hashPassword(password);
   return database().db.transaction(async (tx) => {
     const spent = await consumeOneTimeToken(tx, token, 'reset_password');

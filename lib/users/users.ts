@@ -1,7 +1,7 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
 import { users } from '#db/schema.ts';
-import { type AuditEventInput, emailHash, recordEvent, recordEventByEmail } from '#lib/audit/audit.ts';
+import { type AuditEventInput, emailHash, forgetAccount, recordEvent, recordEventByEmail } from '#lib/audit/audit.ts';
 import type { AuthContext } from '#lib/auth/authenticate.ts';
 import { credentialsChanged } from '#lib/auth/credentials.ts';
 import { type FailureSlots, releaseLoginFailureSlots, takeLoginFailureSlots } from '#lib/auth/login-failures.ts';
@@ -283,20 +283,25 @@ export async function deleteOwnAccount(
 
 const deletedColumns = { id: users.id, role: users.role };
 
-/** The event outlives the account: its ids are plain columns, and it names the role, not the email. */
-const recordDeletion = (
+/**
+ * The event outlives the account: its ids are plain columns, and it names the role, not the email.
+ * Then the account's addresses, IPs and user agents leave every event about it, this one included.
+ */
+async function recordDeletion(
   tx: Transaction,
   caller: AuthContext,
   deleted: { id: string; role: Role },
   client: ClientInfo | undefined,
-) =>
-  recordEvent(tx, {
+): Promise<void> {
+  await recordEvent(tx, {
     type: 'user.deleted',
     actorUserId: caller.userId,
     subjectUserId: deleted.id,
     client,
     details: { role: deleted.role },
   });
+  await forgetAccount(tx, deleted.id);
+}
 
 export interface UserListFilter extends Pagination {
   q?: string | undefined;

@@ -1060,6 +1060,8 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
     expect(problems).toEqual([]);
   });
 
+  const PASSWORD_SETTERS = new Set(['auth-register', 'auth-password-reset', 'users-me-update']);
+
   it('packs each function as one bundle plus only what it needs', () => {
     const { zips, stage } = current();
     const hashing = new Set(routes.filter((route) => route.hashes).map((route) => route.name));
@@ -1107,6 +1109,9 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
       ]) {
         expect(bundle.includes(devOnly), `${name} bundles ${devOnly}`).toBe(false);
       }
+      // The password-strength estimator and its dictionaries (1.5 MB) only where a password is set
+      // (an option name of its code: the reference's text names zxcvbn too).
+      expect(bundle.includes('l33tMaxSubstitutions'), `${name} bundles zxcvbn`).toBe(PASSWORD_SETTERS.has(name));
 
       const addons = entries.filter((entry) => entry.name.endsWith('.node'));
       if (!hashing.has(name)) {
