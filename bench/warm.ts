@@ -117,7 +117,7 @@ export async function measureWarmRoutes(floor: postgres.Sql, say: (text: string)
   const promoted = await signUp('bench-admin@example.com');
   await floor`update users set role = 'ADMIN' where id = ${promoted.id}`;
   // Signed in again once promoted, as an admin would be: a token still claiming USER pays for a
-  // second run of each read (lib/http/middlewares/authentication.ts).
+  // second run of each read (lib/http/speculative.ts).
   const admin = await signIn('bench-admin@example.com');
   await floor`insert into tasks (user_id, title, description, completed, created_at)
     select ${user.id}, 'Task ' || i, 'Description of task ' || i, i % 3 = 0, now() - (i || ' seconds')::interval

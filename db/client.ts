@@ -11,8 +11,8 @@ import * as schema from './schema.ts';
  * - statement_timeout: a backstop against a runaway query holding the connection.
  * - backoff 0: postgres.js otherwise waits up to 20 s (growing with each failure) before
  *   reconnecting, holding every request meanwhile; a request must fail fast with 503 instead.
- * Nothing connects until the first query. `instrument` may wrap the client (tracing); `onclose`
- * hears of the connection closing (an outage, the idle timeout).
+ * Nothing connects until the first query. `instrument` may wrap the client (tracing, the
+ * read-only guard); `onclose` hears of the connection closing (an outage, the idle timeout).
  */
 export function createClient(url: string, instrument: <T>(sql: T) => T = (sql) => sql, onclose?: () => void) {
   const sql = instrument(

@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { ROLES } from './roles.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -23,7 +24,7 @@ const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'dat
  */
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
-export const userRole = pgEnum('user_role', ['USER', 'ADMIN']);
+export const userRole = pgEnum('user_role', ROLES);
 
 export const users = pgTable(
   'users',
@@ -37,6 +38,9 @@ export const users = pgTable(
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
     // A new address waiting for its confirmation link; `email` stays in force until then.
     pendingEmail: text('pending_email'),
+    // Grows by one on every credential change (lib/auth/credentials.ts): a one-time token
+    // stamped with an older value is ended, as if it had never been issued.
+    credentialsVersion: integer('credentials_version').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -150,7 +154,12 @@ export const rateLimits = pgTable(
   (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index('rate_limits_window_start_idx').on(t.windowStart)],
 );
 
-export const oneTimeTokenKind = pgEnum('one_time_token_kind', ['verify_email', 'reset_password', 'change_email']);
+export const oneTimeTokenKind = pgEnum('one_time_token_kind', [
+  'verify_email',
+  'reset_password',
+  'change_email',
+  'cancel_email_change',
+]);
 
 /** Email-link tokens: only the SHA-256 hash is stored; single use, one kind each. */
 export const oneTimeTokens = pgTable(
@@ -164,6 +173,8 @@ export const oneTimeTokens = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     // change_email only: the address the token confirms.
     newEmail: text('new_email'),
+    // The user's credentials_version when the token was issued; a token of another is spent.
+    credentialsVersion: integer('credentials_version').notNull().default(0),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
     createdAt: createdAt(),
@@ -223,5 +234,8 @@ export const auditEvents = pgTable(
     index('audit_events_at_idx').on(t.at, t.id),
     index('audit_events_subject_at_idx').on(t.subjectUserId, t.at, t.id),
     index('audit_events_type_at_idx').on(t.type, t.at, t.id),
+    // Events where an account acted on another (an admin's): deleting that account finds them
+    // here to scrub its addresses. Partial: most events are an account acting on itself.
+    index('audit_events_actor_idx').on(t.actorUserId).where(sql`${t.actorUserId} <> ${t.subjectUserId}`),
   ],
 );

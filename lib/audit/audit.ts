@@ -3,8 +3,8 @@ import { and, count, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '#db/client.ts';
 import { auditEvents, users } from '#db/schema.ts';
 import type { AuditDetails, AuditEvent, AuditEventType, ListAuditEventsQuery } from '#lib/audit/schemas.ts';
+import { derivedKey } from '#lib/core/keys.ts';
 import { normaliseEmail } from '#lib/core/schema.ts';
-import { secret } from '#lib/infra/config.ts';
 import { database } from '#lib/infra/database.ts';
 import { pageOffset, pageWithTotal } from '#lib/infra/query.ts';
 
@@ -54,20 +54,13 @@ export async function recordEvent(executor: Executor, event: AuditEventInput): P
   await eventStatement(executor, event);
 }
 
-let emailKey: { secret: string; key: Buffer } | undefined;
-
 /**
- * An email reduced to a keyed hash (HMAC-SHA256 under a key derived from JWT_SECRET for this one
- * purpose): the same address always gives the same value, so repeated attempts on one address
- * show, but the log names no address, and without the key nobody can test guesses against it.
+ * An email reduced to a keyed hash (HMAC-SHA256 under a key derived for this one purpose): the
+ * same address always gives the same value, so repeated attempts on one address show, but the
+ * log names no address, and without the key nobody can test guesses against it.
  */
-export function emailHash(email: string): string {
-  const jwtSecret = secret('JWT_SECRET');
-  if (emailKey?.secret !== jwtSecret) {
-    emailKey = { secret: jwtSecret, key: createHmac('sha256', jwtSecret).update('taskapi audit email v1').digest() };
-  }
-  return createHmac('sha256', emailKey.key).update(normaliseEmail(email)).digest('base64url');
-}
+export const emailHash = (email: string): string =>
+  createHmac('sha256', derivedKey('audit email')).update(normaliseEmail(email)).digest('base64url');
 
 /**
  * Records an event about whoever owns `email`, in one statement: its account as the subject, or,
@@ -87,6 +80,33 @@ export async function recordEventByEmail(
     subjectUserId: owner,
     details: sql`case when ${owner} is null then ${details}::jsonb || jsonb_build_object('emailHash', ${emailHash(address)}::text) else ${details}::jsonb end`,
   });
+}
+
+/**
+ * A deleted account's personal data leaves the log, in the deletion's transaction, from every
+ * event about it, the deletion's own included: IPs and user agents where it is the subject or
+ * the actor, and from the details of the events it is the subject of, any address (a value
+ * holding an `@`: `email.changed`'s `from` and `to`), an email's keyed hash and a new address's
+ * domain. Types, times, ids, roles and reasons stay. An event where it acted on another account
+ * (an admin's) keeps that account's details. Call it after the deletion's own event.
+ */
+export async function forgetAccount(tx: Transaction, userId: string): Promise<void> {
+  const { subjectUserId: subject, actorUserId: actor, details } = auditEvents;
+  await tx
+    .update(auditEvents)
+    .set({
+      ip: null,
+      userAgent: null,
+      details: sql`(select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each(${details})
+        where key not in ('emailHash', 'newEmailDomain')
+          and not (jsonb_typeof(value) = 'string' and value #>> '{}' like '%@%'))`,
+    })
+    .where(eq(subject, userId));
+  // The same condition as the partial index audit_events_actor_idx, so this reads it.
+  await tx
+    .update(auditEvents)
+    .set({ ip: null, userAgent: null })
+    .where(and(eq(actor, userId), sql`${actor} <> ${subject}`));
 }
 
 const toEvent = (event: typeof auditEvents.$inferSelect): AuditEvent => ({

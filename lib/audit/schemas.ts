@@ -20,6 +20,7 @@ export const AUDIT_EVENT_TYPES = [
   'email.verified',
   'email.change_requested',
   'email.changed',
+  'email.change_cancelled',
   'user.role_changed',
   'user.deleted',
 ] as const;
@@ -28,15 +29,30 @@ export const auditEventType = v.picklist(AUDIT_EVENT_TYPES, `must be one of ${AU
 
 export type AuditEventType = v.InferOutput<typeof auditEventType>;
 
-/** An ISO-8601 timestamp in a query string, as a Date. */
+/**
+ * The years a timestamp parameter may name. ISO-8601 allows year 0000, which PostgreSQL does not
+ * have (that query was a 500); no event predates 1970.
+ */
+const FIRST_YEAR = 1970;
+const LAST_YEAR = 9999;
+
+/** An ISO-8601 timestamp in a query string, as a Date; outside years 1970–9999 a 400. */
 const instant = (description: string) =>
   v.optional(
     v.pipe(
       v.string(),
       v.isoTimestamp('must be an ISO-8601 timestamp such as 2026-01-31T09:30:00Z'),
-      documentedAs<string>({ type: 'string', format: 'date-time', description }),
+      documentedAs<string>({
+        type: 'string',
+        format: 'date-time',
+        description: `${description}; years ${FIRST_YEAR} to ${LAST_YEAR}`,
+      }),
       v.transform((text) => new Date(text)),
       v.check((date) => !Number.isNaN(date.getTime()), 'must be an ISO-8601 timestamp such as 2026-01-31T09:30:00Z'),
+      v.check((date) => {
+        const year = date.getUTCFullYear();
+        return year >= FIRST_YEAR && year <= LAST_YEAR;
+      }, `must be a time in the years ${FIRST_YEAR} to ${LAST_YEAR}`),
     ),
   );
 
@@ -63,7 +79,8 @@ export type ListAuditEventsQuery = v.InferOutput<typeof ListAuditEventsQuery>;
 export const AuditDetails = v.pipe(
   v.record(v.string(), v.union([v.string(), v.number(), v.boolean(), v.null(), v.array(v.string())])),
   v.description(
-    'what the event is about, by type: ids (`sessionId`, `sessionIds`), a `reason`, roles (`from`, `to`), ' +
+    'what the event is about, by type: ids (`sessionId`, `sessionIds`, `revokedSessionIds`), a `reason`, ' +
+      'the `method` a `login.succeeded` proved (`password`), roles (`from`, `to`), ' +
       'the subject\u2019s own addresses, or `emailHash` (a keyed hash) for an email of no account; never a password, token or hash of one',
   ),
   v.examples([{ sessionId: '0f8fad5b-d9cb-469f-a165-70867728950e' }]),

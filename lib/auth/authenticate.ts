@@ -4,7 +4,7 @@ import { sessions, users } from '#db/schema.ts';
 import { type AccessClaims, verifyAccessToken } from '#lib/auth/tokens.ts';
 import { AppError } from '#lib/core/errors.ts';
 import { type RateRule, type RuleName, rateRuleOf } from '#lib/infra/config.ts';
-import { database, markConnectionAnswering } from '#lib/infra/database.ts';
+import { database } from '#lib/infra/database.ts';
 import {
   asyncCommit,
   type CounterRow,
@@ -70,15 +70,6 @@ export const verifyCaller = (event: APIGatewayProxyEvent): Promise<AccessClaims>
  * is off or, failing on its own, was not counted).
  */
 export async function checkSession(
-  claims: AccessClaims,
-  count?: { rule: RuleName; otherwise: string },
-): Promise<SessionCheck> {
-  const check = await querySession(claims, count);
-  markConnectionAnswering();
-  return check;
-}
-
-async function querySession(
   claims: AccessClaims,
   count?: { rule: RuleName; otherwise: string },
 ): Promise<SessionCheck> {

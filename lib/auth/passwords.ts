@@ -24,19 +24,39 @@ export const ARGON2_OPTIONS = {
  */
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$rpC2wP+fGs9OelNAZ3JKZQ$MTukt7r7GNCcdsMjNAoQfEUlG5PkN8yaPlxqG/tgu6A';
 
+/**
+ * Passwords are compared in Unicode NFKC form: the same password typed on another keyboard or
+ * system (composed or decomposed accents, full-width letters, ligatures) is the same password.
+ */
+export const normalisePassword = (password: string) => password.normalize('NFKC');
+
 export async function hashPassword(password: string): Promise<string> {
   const { hash } = await argon2();
-  return hash(password, ARGON2_OPTIONS);
+  return hash(normalisePassword(password), ARGON2_OPTIONS);
 }
 
 /** A malformed stored hash counts as a mismatch rather than an error. */
-export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+async function matches(passwordHash: string, password: string): Promise<boolean> {
   const { verify } = await argon2();
   try {
     return await verify(passwordHash, password, ARGON2_OPTIONS);
   } catch {
     return false;
   }
+}
+
+/**
+ * Hashes made before passwords were normalised hold the password as it was typed: when the NFKC
+ * form does not match, the typed form is tried too, so those accounts still sign in (typed as
+ * before). That second Argon2 verification happens only for input that NFKC changes, whatever
+ * the account, so its time tells nothing about the account (the dummy verification does the
+ * same). Such a hash is not rewritten at sign-in: it is replaced when the password is next set
+ * (change or reset), which stores the NFKC form.
+ */
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  const normal = normalisePassword(password);
+  if (await matches(passwordHash, normal)) return true;
+  return normal !== password && matches(passwordHash, password);
 }
 
 /** Spends the same time as a real verification and always fails. */

@@ -8,7 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type * as v from 'valibot';
 import type { AuthContext } from '#lib/auth/authenticate.ts';
 import { type AnySchema, allowsUnverified, type PipelineRoute, type RouteDeclaration } from '#lib/http/declaration.ts';
-import { answerWhenAdmitted, authentication } from '#lib/http/middlewares/authentication.ts';
+import { authentication } from '#lib/http/middlewares/authentication.ts';
 import { bodyGuard } from '#lib/http/middlewares/body-guard.ts';
 import { configuration } from '#lib/http/middlewares/configuration.ts';
 import { corsHeaders, corsPreflight } from '#lib/http/middlewares/cors.ts';
@@ -22,6 +22,7 @@ import type { RouteContext, RouteInternal, RouteMiddleware } from '#lib/http/mid
 import { clientIp } from '#lib/http/middlewares/types.ts';
 import { validation } from '#lib/http/middlewares/validation.ts';
 import type { Reply } from '#lib/http/responses.ts';
+import { answerSpeculatively } from '#lib/http/speculative.ts';
 import { log } from '#lib/infra/log.ts';
 import { RateLimitMeter } from '#lib/infra/rate-limit.ts';
 
@@ -81,8 +82,10 @@ export function route<const D extends RouteDeclaration | PipelineRoute>(
   const rule = declared.rateLimit ?? 'api';
   // The API rule on an authenticated route needs to know the user: it counts after the bearer check.
   const perUser = rule === 'api' && declared.auth !== 'none';
-  // A GET is read-only (a safe method): its handler may start before the session check answers.
-  const speculative = declared.auth !== 'none' && declared.method === 'GET';
+  const speculative = declared.speculative === true;
+  if (speculative && (declared.method !== 'GET' || declared.auth === 'none')) {
+    throw new Error(`${declared.function}: only a bearer GET can be speculative`);
+  }
   const steps: RouteMiddleware[] = [
     injectLambdaContext(log) as RouteMiddleware,
     routeState(),
@@ -133,7 +136,7 @@ export function route<const D extends RouteDeclaration | PipelineRoute>(
           userAgent: event.headers['user-agent'],
           rateLimit: state.meter,
         });
-      return state.admitted ? answerWhenAdmitted(state, run) : run(state.auth);
+      return speculative ? answerSpeculatively(state, run) : run(state.auth);
     });
   // Lambda calls it with its own context; the first step adds the route state to it.
   return pipeline as unknown as LambdaHandler;

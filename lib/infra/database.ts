@@ -3,6 +3,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { type Client, createClient, type Database, type Sql } from '#db/client.ts';
 import { secret } from '#lib/infra/config.ts';
+import { guardReadOnly } from '#lib/infra/read-only.ts';
 import { traceQueries } from '#lib/infra/tracing.ts';
 
 /**
@@ -12,21 +13,21 @@ import { traceQueries } from '#lib/infra/tracing.ts';
 let client: Client | undefined;
 
 /**
- * Whether the instance's connection is open and has answered since it opened: set by the session
- * check, cleared when the connection closes. Reads start beside the check only then
- * (lib/http/middlewares/authentication.ts): against a database that cannot be reached, queries
- * sent ahead would each wait for a connection attempt of their own.
+ * How many times the instance's connection has closed (an outage, the idle timeout, a client
+ * closed): what was learned about the connection holds while this stays the same
+ * (lib/http/speculative.ts).
  */
-let answering = false;
-export const connectionAnswering = () => answering;
-export const markConnectionAnswering = () => {
-  answering = true;
-};
+let closes = 0;
+export const connectionGeneration = () => closes;
 
 export function database(): Client {
-  client ??= createClient(secret('DATABASE_URL'), traceQueries as <T>(sql: T) => T, () => {
-    answering = false;
-  });
+  client ??= createClient(
+    secret('DATABASE_URL'),
+    ((sql: Sql) => guardReadOnly(traceQueries(sql))) as <T>(sql: T) => T,
+    () => {
+      closes += 1;
+    },
+  );
   return client;
 }
 
@@ -34,7 +35,7 @@ export function database(): Client {
 export async function closeDatabase(): Promise<void> {
   const closing = client;
   client = undefined;
-  answering = false;
+  closes += 1;
   await closing?.sql.end({ timeout: 5 });
 }
 

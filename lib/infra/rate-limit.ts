@@ -2,8 +2,9 @@ import { createHmac } from 'node:crypto';
 import { sql as dsql } from 'drizzle-orm';
 import ipaddr from 'ipaddr.js';
 import { AppError, isDatabaseUnavailable, serviceUnavailable } from '#lib/core/errors.ts';
+import { derivedKey } from '#lib/core/keys.ts';
 import { normaliseEmail } from '#lib/core/schema.ts';
-import { MAX_RATE_WINDOW_SECONDS, RATE_LIMIT_RULES, type RuleName, rateRuleOf, secret } from '#lib/infra/config.ts';
+import { MAX_RATE_WINDOW_SECONDS, RATE_LIMIT_RULES, type RuleName, rateRuleOf } from '#lib/infra/config.ts';
 import { database, deleteInBatches, type Fragment } from '#lib/infra/database.ts';
 import { log } from '#lib/infra/log.ts';
 import { countRejection } from '#lib/infra/metrics.ts';
@@ -58,7 +59,7 @@ export const userSubject = (userId: string) => `user:${userId}`;
 
 /** Emails are kept as a keyed hash: the table then holds no address anyone typed, real or not. */
 export const emailSubject = (email: string) =>
-  `email:${createHmac('sha256', secret('JWT_SECRET')).update(normaliseEmail(email)).digest('base64url')}`;
+  `email:${createHmac('sha256', derivedKey('rate-limit email')).update(normaliseEmail(email)).digest('base64url')}`;
 
 /** The window length is part of the key, so a changed window never inherits an old count. */
 export function rateLimitKey(rule: RuleName, subject: string): string {

@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { readCursor, signCursor } from '#lib/core/cursor.ts';
+import { isSignedOnlyCursor, readCursor, sealCursor } from '#lib/core/cursor.ts';
 import { AppError, validationError } from '#lib/core/errors.ts';
 import { config } from '#lib/infra/config.ts';
 import { database } from '#lib/infra/database.ts';
@@ -41,9 +41,15 @@ const START_ID = '00000000-0000-0000-0000-000000000000';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const encodeSyncCursor = (userId: string, position: SyncPosition) =>
-  signCursor({ s: 'sync', u: userId, x: position.xid, i: position.id, t: position.at });
+  sealCursor({ s: 'sync', u: userId, x: position.xid, i: position.id, t: position.at });
+
+/** 410: the client's answer to it, syncing again from scratch, is what its position needs. */
+const expired = () => new AppError('SYNC_CURSOR_EXPIRED', 'The sync cursor has expired; sync again from scratch');
 
 function decodeSyncCursor(since: string, userId: string): SyncPosition {
+  // A cursor of the earlier, signed-only format (it showed the horizon): not read, only retired,
+  // with the answer clients already handle.
+  if (isSignedOnlyCursor(since)) throw expired();
   const { s, u, x, i, t } = readCursor(since, 'since');
   if (s !== 'sync' || u !== userId) {
     throw validationError([{ path: 'since', message: 'is not a sync cursor this API issued to you' }]);
@@ -139,9 +145,7 @@ export async function taskChanges(userId: string, since: string | undefined, lim
   const position = since === undefined ? undefined : decodeSyncCursor(since, userId);
   // Issued by the database clock, checked by this instance's: skew is seconds, the TTL days.
   if (position) {
-    if (Date.now() - position.at > config().TOMBSTONE_TTL * 1000) {
-      throw new AppError('SYNC_CURSOR_EXPIRED', 'The sync cursor has expired; sync again from scratch');
-    }
+    if (Date.now() - position.at > config().TOMBSTONE_TTL * 1000) throw expired();
   }
   // Without `since` a client has nothing to delete: tombstones older than its first page are skipped.
   const rows = await database().db.execute<ChangeRow>(

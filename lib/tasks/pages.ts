@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readCursor, signCursor } from '#lib/core/cursor.ts';
+import { readCursor, sealCursor } from '#lib/core/cursor.ts';
 import { validationError } from '#lib/core/errors.ts';
 import type { KeysetPosition, TaskListFilter } from '#lib/tasks/tasks.ts';
 
 /**
  * Cursors of GET /tasks keyset pages. Each names (by a hash) the caller and the exact query it
  * continues, so a cursor replayed by another user or with other filters or sort is a 400, and
- * carries the last row's position. The HMAC (lib/http/cursor.ts) makes the rest tamper-proof.
+ * carries the last row's position. The encryption (lib/core/cursor.ts) hides it and makes it
+ * tamper-proof.
  */
 
 const queryOf = (viewerId: string, filter: TaskListFilter) =>
@@ -16,7 +17,7 @@ const queryOf = (viewerId: string, filter: TaskListFilter) =>
     .slice(0, 22);
 
 export const encodeListCursor = (viewerId: string, filter: TaskListFilter, position: KeysetPosition) =>
-  signCursor({ q: queryOf(viewerId, filter), k: position.key, i: position.id });
+  sealCursor({ q: queryOf(viewerId, filter), k: position.key, i: position.id });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

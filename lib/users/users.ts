@@ -1,22 +1,25 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
 import { users } from '#db/schema.ts';
-import { type AuditEventInput, emailHash, eventStatement, recordEvent, recordEventByEmail } from '#lib/audit/audit.ts';
+import { type AuditEventInput, emailHash, forgetAccount, recordEvent, recordEventByEmail } from '#lib/audit/audit.ts';
 import type { AuthContext } from '#lib/auth/authenticate.ts';
-import { releaseLoginFailureSlots, takeLoginFailureSlots } from '#lib/auth/login-failures.ts';
-import { endOneTimeTokens } from '#lib/auth/one-time-tokens.ts';
+import { credentialsChanged } from '#lib/auth/credentials.ts';
+import { type FailureSlots, releaseLoginFailureSlots, takeLoginFailureSlots } from '#lib/auth/login-failures.ts';
 import { hashPassword, passwordMentionsEmail, verifyAgainstDummy, verifyPassword } from '#lib/auth/passwords.ts';
 import type { Tokens } from '#lib/auth/schemas.ts';
-import { type ClientInfo, revokeAllSessions, sessionStatements, startSession } from '#lib/auth/sessions.ts';
+import type { ClientInfo } from '#lib/auth/sessions.ts';
+import { signIn, signInStatements } from '#lib/auth/sign-in.ts';
 import { AppError, emailTaken, isUniqueViolation, notFound, passwordMentionsEmailError } from '#lib/core/errors.ts';
 import { normaliseEmail, type Pagination } from '#lib/core/schema.ts';
 import { database, transactionBatch } from '#lib/infra/database.ts';
 import { countEvent } from '#lib/infra/metrics.ts';
 import { contains, containsPattern, pageOffset, pageWithTotal } from '#lib/infra/query.ts';
-import { type RateLimitMeter, releaseStatement } from '#lib/infra/rate-limit.ts';
+import { type RateLimitMeter, rateLimited } from '#lib/infra/rate-limit.ts';
 import { wakeMailSender } from '#lib/mail/trigger.ts';
-import { queueEmailChange, queueVerification } from '#lib/users/lifecycle.ts';
+import { endEmailChange, queueEmailChange, queueVerification } from '#lib/users/lifecycle.ts';
 import { type Role, toUser, type User } from '#lib/users/schemas.ts';
+
+type UserRow = typeof users.$inferSelect;
 
 const byEmail = (email: string) => eq(sql`lower(${users.email})`, normaliseEmail(email));
 
@@ -36,9 +39,14 @@ export async function register(
     const signedUp = await database().db.transaction(async (tx) => {
       const [row] = await tx.insert(users).values({ email, passwordHash, role: 'USER' }).returning();
       if (!row) throw new Error('user insert returned no row');
-      const tokens = await startSession(tx, row, client);
+      // The new account's own event records its first session: no login.succeeded besides it.
+      const { tokens } = await signIn(tx, {
+        account: row,
+        proven: ['password'],
+        client,
+        recordAs: () => ({ type: 'user.registered', actorUserId: row.id, subjectUserId: row.id, client }),
+      });
       await queueVerification(tx, row);
-      await recordEvent(tx, { type: 'user.registered', actorUserId: row.id, subjectUserId: row.id, client });
       return { user: toUser(row), tokens };
     });
     await wakeMailSender();
@@ -62,8 +70,8 @@ export async function login(
 ): Promise<{ user: User; tokens: Tokens }> {
   // Three round trips: the failure slots and the account read together, the password check
   // (no database), then one batch that starts the session, records it and gives the slots back.
-  const [slots, [row]] = await Promise.all([
-    takeLoginFailureSlots(meter, email, client.ip).catch(lockedOut(email, client)),
+  const [failures, [row]] = await Promise.all([
+    takeLoginFailureSlots(meter, email, client.ip, 'sign_in').then(lockouts(email, client)),
     database().db.select().from(users).where(byEmail(email)),
   ]);
   const valid = row ? await verifyPassword(row.passwordHash, password) : await verifyAgainstDummy(password);
@@ -77,21 +85,10 @@ export async function login(
     });
     throw new AppError('INVALID_CREDENTIALS', 'Invalid email or password');
   }
-  const session = sessionStatements(row, client);
-  const releases = slots.map(releaseStatement);
-  await transactionBatch([
-    ...session.statements,
-    eventStatement(database().db, {
-      type: 'login.succeeded',
-      actorUserId: row.id,
-      subjectUserId: row.id,
-      client,
-      details: { sessionId: session.sessionId },
-    }),
-    ...releases.map((release) => release.statement),
-  ]);
-  for (const release of releases) meter.record(release.released);
-  return { user: toUser(row), tokens: await session.tokens() };
+  const signedIn = signInStatements({ account: row, proven: ['password'], client, slots: failures.slots });
+  await transactionBatch(signedIn.statements);
+  for (const state of signedIn.released) meter.record(state);
+  return { user: toUser(row), tokens: await signedIn.tokens() };
 }
 
 /**
@@ -104,13 +101,14 @@ async function recordFailedLogin(event: Omit<AuditEventInput, 'type'>): Promise<
 }
 
 /**
- * For a failure limit refusing even the attempt (a lockout): counts and records it, about the
- * email's account or, for an address of no account, its keyed hash; then rethrows.
+ * After the failed-login slots are taken: records a lockout that this attempt started, once per
+ * rule, key and window (about the email's account or, for an address of no account, its keyed
+ * hash), then refuses the attempt (429) if a rule that applies to it is over its limit.
  */
-const lockedOut =
+const lockouts =
   (email: string, client: ClientInfo, via?: string) =>
-  async (error: unknown): Promise<never> => {
-    if (error instanceof AppError && error.code === 'RATE_LIMIT_EXCEEDED') {
+  async (failures: FailureSlots): Promise<FailureSlots> => {
+    if (failures.locked.length > 0) {
       countEvent('login.locked');
       await recordEventByEmail(
         database().db,
@@ -118,7 +116,8 @@ const lockedOut =
         email,
       );
     }
-    throw error;
+    if (failures.refused) throw rateLimited();
+    return failures;
   };
 
 /**
@@ -128,8 +127,9 @@ const lockedOut =
 async function provenAccount(caller: AuthContext, currentPassword: string, client: ClientInfo, meter: RateLimitMeter) {
   const [row] = await database().db.select().from(users).where(eq(users.id, caller.userId));
   if (!row) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
-  const slots = await takeLoginFailureSlots(meter, row.email, client.ip).catch(
-    lockedOut(row.email, client, 'current_password'),
+  // A live session's proof: refused by its own network's rule only (lib/auth/login-failures.ts).
+  const failures = await takeLoginFailureSlots(meter, row.email, client.ip, 'session_proof').then(
+    lockouts(row.email, client, 'current_password'),
   );
   if (!(await verifyPassword(row.passwordHash, currentPassword))) {
     await recordFailedLogin({
@@ -140,7 +140,7 @@ async function provenAccount(caller: AuthContext, currentPassword: string, clien
     });
     throw new AppError('INVALID_CREDENTIALS', 'The current password is not correct');
   }
-  await releaseLoginFailureSlots(meter, slots);
+  await releaseLoginFailureSlots(meter, failures);
   return row;
 }
 
@@ -226,22 +226,26 @@ export async function updateProfile(
   const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);
   const email = changes.email === undefined ? undefined : normaliseEmail(changes.email);
   const changed = await database().db.transaction(async (tx) => {
-    const [updated] = await tx
-      .update(users)
-      .set({
-        passwordHash,
-        pendingEmail: email === undefined ? undefined : email === account.email ? null : email,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(users.id, caller.userId))
-      .returning();
-    if (!updated) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
     const self = { actorUserId: caller.userId, subjectUserId: caller.userId, client };
+    let updated: UserRow | undefined;
+    // First, so an email change asked for in the same request is the one left pending.
     if (passwordHash) {
-      const sessionIds = await revokeAllSessions(tx, caller.userId, 'password_change', caller.sessionId);
-      await recordEvent(tx, { type: 'password.changed', ...self, details: { revokedSessionIds: sessionIds } });
+      const { user, revokedSessionIds } = await credentialsChanged(tx, caller.userId, 'password_change', {
+        set: { passwordHash },
+        keepSessionId: caller.sessionId,
+      });
+      updated = user;
+      await recordEvent(tx, { type: 'password.changed', ...self, details: { revokedSessionIds } });
     }
-    if (email === account.email) await endOneTimeTokens(tx, caller.userId, 'change_email');
+    if (email !== undefined) {
+      [updated] = await tx
+        .update(users)
+        .set({ pendingEmail: email === account.email ? null : email, updatedAt: sql`now()` })
+        .where(eq(users.id, caller.userId))
+        .returning();
+    }
+    if (!updated) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
+    if (email === account.email) await endEmailChange(tx, caller.userId);
     else if (email !== undefined) {
       await queueEmailChange(tx, updated, email);
       // Not the address: it may be another account's (the answer is the same then), and is unproven.
@@ -279,20 +283,25 @@ export async function deleteOwnAccount(
 
 const deletedColumns = { id: users.id, role: users.role };
 
-/** The event outlives the account: its ids are plain columns, and it names the role, not the email. */
-const recordDeletion = (
+/**
+ * The event outlives the account: its ids are plain columns, and it names the role, not the email.
+ * Then the account's addresses, IPs and user agents leave every event about it, this one included.
+ */
+async function recordDeletion(
   tx: Transaction,
   caller: AuthContext,
   deleted: { id: string; role: Role },
   client: ClientInfo | undefined,
-) =>
-  recordEvent(tx, {
+): Promise<void> {
+  await recordEvent(tx, {
     type: 'user.deleted',
     actorUserId: caller.userId,
     subjectUserId: deleted.id,
     client,
     details: { role: deleted.role },
   });
+  await forgetAccount(tx, deleted.id);
+}
 
 export interface UserListFilter extends Pagination {
   q?: string | undefined;

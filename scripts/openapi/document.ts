@@ -190,7 +190,8 @@ export function errorCodes(route: RouteDeclaration): ErrorCode[] {
   if (request.body) {
     for (const code of ['VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const) codes.add(code);
   }
-  if (request.query || request.headers) codes.add('VALIDATION_ERROR');
+  // Every route: one without query parameters refuses any (400), like an unknown one elsewhere.
+  codes.add('VALIDATION_ERROR');
   if (request.params) codes.add('RESOURCE_NOT_FOUND');
   if (rateLimitsOf(route).length > 0) codes.add('RATE_LIMIT_EXCEEDED');
   for (const code of ['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE'] as const) codes.add(code);
@@ -367,7 +368,7 @@ This document is generated from the same valibot schemas the API validates reque
 ## Conventions
 
 - JSON in and out. Body routes need \`Content-Type: application/json\` (any charset), else 415; a body over ${MAX_BODY_BYTES / 1024} KiB is a 413.
-- Request bodies and query strings are strict: an unknown field or parameter, or one given twice, is a 400 that names it. Strings must not contain NUL characters. Lengths count Unicode code points, so an emoji is one character; fields marked trimmed are trimmed before the length check.
+- Request bodies and query strings are strict: an unknown field or parameter, or one given twice, is a 400 that names it; a route that takes no query parameters answers 400 to any. Strings must not contain NUL characters. Lengths count Unicode code points, so an emoji is one character; fields marked trimmed are trimmed before the length check.
 - Success: \`{ "data": ..., "meta": { "timestamp" } }\`; lists add \`total\`, \`page\`, \`pageSize\` and \`totalPages\` to \`meta\`. A page past the end is empty.
 - Errors: \`{ "error": { "code", "message", "details"?, "requestId" } }\`; each response below lists the codes a route can answer with. \`requestId\` equals the \`X-Request-Id\` header.
 - Deletes and logout answer 204 with an empty body. Timestamps are ISO-8601 UTC; ids are UUIDs, and a path id that is not one is simply not found.

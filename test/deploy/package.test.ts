@@ -44,6 +44,7 @@ const PUBLIC = ['/docs', '/api/v1/openapi.json'];
 const SECRETS: Record<string, string[]> = {
   health: ['database-url'],
   'auth-email-confirm': ['database-url'],
+  'auth-email-cancel': ['database-url'],
   cleanup: ['database-url'],
   'mail-sender': ['database-url'],
   migrate: ['migrate-database-url'],
@@ -370,6 +371,20 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
           .sort(),
       );
     }
+  });
+
+  it('has exactly the declared methods: each route at its paths, a preflight on each path, the catch-all', () => {
+    const declared = [
+      ...routes.flatMap((route) => routePaths(route).map((path) => `${route.method} ${path} ${route.name}`)),
+      ...[...new Set(routes.flatMap(routePaths))].map((path) => `OPTIONS ${path} preflight`),
+      'ANY / not-found',
+      'ANY /{proxy+} not-found',
+    ];
+    const packagedMethods = methods(current()).map(
+      (method) => `${method.method} ${method.path} ${method.functionName}`,
+    );
+
+    expect(packagedMethods.sort()).toEqual(declared.sort());
   });
 
   it('answers CORS preflight on every route path, without an API key', () => {
@@ -704,7 +719,7 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
     );
     expect(Object.fromEntries(rules), stage.name).toEqual({
       MailDashsender: { schedule: 'rate(1 minute)', state: 'ENABLED' },
-      RateDashlimitDashcleanup: { schedule: 'rate(1 hour)', state: 'ENABLED' },
+      Cleanup: { schedule: 'rate(1 hour)', state: 'ENABLED' },
     });
   });
 
@@ -1045,6 +1060,8 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
     expect(problems).toEqual([]);
   });
 
+  const PASSWORD_SETTERS = new Set(['auth-register', 'auth-password-reset', 'users-me-update']);
+
   it('packs each function as one bundle plus only what it needs', () => {
     const { zips, stage } = current();
     const hashing = new Set(routes.filter((route) => route.hashes).map((route) => route.name));
@@ -1092,6 +1109,9 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
       ]) {
         expect(bundle.includes(devOnly), `${name} bundles ${devOnly}`).toBe(false);
       }
+      // The password-strength estimator and its dictionaries (1.5 MB) only where a password is set
+      // (an option name of its code: the reference's text names zxcvbn too).
+      expect(bundle.includes('l33tMaxSubstitutions'), `${name} bundles zxcvbn`).toBe(PASSWORD_SETTERS.has(name));
 
       const addons = entries.filter((entry) => entry.name.endsWith('.node'));
       if (!hashing.has(name)) {

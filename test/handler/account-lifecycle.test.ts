@@ -116,9 +116,9 @@ describe('forgotten password', () => {
     expect(smtp.to(user.email).map((mail) => mail.subject)).toContain('Reset your password');
     expect(smtp.to(ghost)).toHaveLength(0);
     // The unknown address got the same writes: a row the sender closed without a message.
-    expect(await sql`select sent_at is not null as closed, payload from email_outbox where recipient = ${ghost}`).toEqual([
-      { closed: true, payload: {} },
-    ]);
+    expect(
+      await sql`select sent_at is not null as closed, payload from email_outbox where recipient = ${ghost}`,
+    ).toEqual([{ closed: true, payload: {} }]);
   });
 
   it('takes about as long for an unknown email as for a known one', async () => {

@@ -171,6 +171,7 @@ const BODY_ROUTES = [
   'usersMeUpdate',
   'usersUpdate',
   'emailConfirm',
+  'emailCancel',
   'passwordForgot',
   'passwordReset',
 ] as const satisfies readonly RouteName[];
@@ -200,7 +201,13 @@ const malformedBodies: Case[] = BODY_ROUTES.flatMap((route, index): Case[] => [
     raw: `{"title":"${(index % 2 ? 'x' : 'é').repeat(index % 2 ? 64 * 1024 : 33 * 1024)}"}`,
     ...TOO_LARGE,
   },
-  { route, what: `Content-Type ${CONTENT_TYPES[index]}`, raw: '{}', contentType: CONTENT_TYPES[index], ...MEDIA },
+  {
+    route,
+    what: `Content-Type ${CONTENT_TYPES[index % CONTENT_TYPES.length]}`,
+    raw: '{}',
+    contentType: CONTENT_TYPES[index % CONTENT_TYPES.length],
+    ...MEDIA,
+  },
   { route, what: 'no Content-Type', raw: '{}', contentType: null, ...MEDIA },
   {
     route,
@@ -771,11 +778,16 @@ async function sinceOf(account: Registered): Promise<string> {
   return reply.body.data.nextSince;
 }
 
+/** A real cursor with one bit of its ciphertext flipped: its tag no longer matches. */
 const tamper = (cursor: string) => {
-  const [payload = '', signature = ''] = cursor.split('.');
-  const value = JSON.parse(Buffer.from(payload, 'base64url').toString());
-  return `${Buffer.from(JSON.stringify({ ...value, i: randomUUID() })).toString('base64url')}.${signature}`;
+  const bytes = Buffer.from(cursor, 'base64url');
+  bytes.writeUInt8(bytes.readUInt8(20) ^ 1, 20);
+  return bytes.toString('base64url');
 };
+
+/** The shape of the cursors issued before they were encrypted: base64url JSON, a dot, a signature. */
+const signedOnly = (payload: object) =>
+  `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${Buffer.alloc(18, 7).toString('base64url')}`;
 
 const syncCases: Case[] = [
   { route: 'tasksList', what: 'cursor with page', query: (f) => ({ page: '1', cursor: f.cursor }), ...INVALID },
@@ -794,6 +806,19 @@ const syncCases: Case[] = [
   { route: 'tasksChanges', what: 'a tampered since', query: (f) => ({ since: tamper(f.since) }), ...INVALID },
   { route: 'tasksChanges', what: "another user's since", query: (f) => ({ since: f.otherSince }), ...INVALID },
   { route: 'tasksChanges', what: 'a list cursor as since', query: (f) => ({ since: f.cursor }), ...INVALID },
+  {
+    route: 'tasksChanges',
+    what: 'a since of the earlier, signed-only format',
+    query: (f) => ({ since: signedOnly({ s: 'sync', u: f.user.id, x: '1', i: randomUUID(), t: Date.now() }) }),
+    status: 410,
+    code: 'SYNC_CURSOR_EXPIRED',
+  },
+  {
+    route: 'tasksList',
+    what: 'a cursor of the earlier, signed-only format',
+    query: { cursor: signedOnly({ q: 'x', k: '0', i: randomUUID() }) },
+    ...INVALID,
+  },
   { route: 'tasksChanges', what: 'limit=0', query: { limit: '0' }, ...INVALID },
   { route: 'tasksChanges', what: 'limit=501', query: { limit: '501' }, ...INVALID },
   { route: 'tasksChanges', what: 'an unknown parameter', query: { after: '1' }, ...INVALID },
@@ -915,6 +940,59 @@ const usersQueryCases: Case[] = [
   ),
   { route: 'usersList', what: 'role given twice', query: { role: ['USER', 'ADMIN'] }, ...INVALID },
 ];
+
+/**
+ * A body that the public body routes would accept, or get past validation with: a case that
+ * adds a query string to one has only the query wrong.
+ */
+const PUBLIC_BODY: Partial<Record<RouteName, (f: Fixtures) => Json>> = {
+  register: () => ({ email: 'query-string@example.com', password: STRONG }),
+  login: (f) => ({ email: f.user.email, password: PASSWORD }),
+  refresh: (f) => ({ refreshToken: f.user.refreshToken }),
+  passwordForgot: (f) => ({ email: f.user.email }),
+  passwordReset: () => ({ token: 'A'.repeat(43), password: STRONG }),
+  emailConfirm: () => ({ token: 'A'.repeat(43) }),
+  emailCancel: () => ({ token: 'A'.repeat(43) }),
+};
+
+// A route that declares no query parameters refuses any, like an unknown one elsewhere: health
+// and the reference too. (GET /users/me?role=ADMIN was a 200.)
+const noQueryCases: Case[] = (Object.keys(ROUTES) as RouteName[])
+  .filter((route) => route !== 'notFound' && !routeSpec(route).query)
+  .flatMap((route): Case[] => [
+    {
+      route,
+      what: 'a query parameter it does not take',
+      query: { role: 'ADMIN' },
+      ...(PUBLIC_BODY[route] ? { body: PUBLIC_BODY[route] } : {}),
+      ...INVALID,
+    },
+    {
+      route,
+      what: 'an empty query parameter',
+      query: { x: '' },
+      ...(PUBLIC_BODY[route] ? { body: PUBLIC_BODY[route] } : {}),
+      ...INVALID,
+    },
+  ]);
+
+// Timestamps outside the years 1970 to 9999 (year 0000 reached PostgreSQL, which has none: a 500).
+const dateCases: Case[] = [
+  ['since', '0000-01-01T00:00:00Z'],
+  ['until', '0000-01-01T00:00:00Z'],
+  ['since', '1969-12-31T23:59:59Z'],
+  ['since', '1970-01-01T00:30:00+01:00'],
+  ['until', '9999-12-31T23:30:00-01:00'],
+  ['until', '+010000-01-01T00:00:00Z'],
+  ['since', '-000001-01-01T00:00:00Z'],
+].map(
+  ([key = '', value = '']): Case => ({
+    route: 'adminAuditEvents',
+    what: `${key}=${value}`,
+    query: { [key]: value },
+    ...INVALID,
+  }),
+);
 
 const PROTECTED = (Object.keys(ROUTES) as RouteName[]).filter((route) => routeSpec(route).auth !== 'none');
 const ADMIN_ROUTES = PROTECTED.filter((route) => routeSpec(route).auth === 'admin');
@@ -1127,6 +1205,8 @@ const cases: Case[] = [
   ...tasksQueryCases,
   ...syncCases,
   ...usersQueryCases,
+  ...noQueryCases,
+  ...dateCases,
   ...authCases,
   ...eventCases,
 ];

@@ -16,6 +16,8 @@ export interface RouteSpec {
   method: string;
   resource: string;
   auth: 'none' | 'user' | 'admin';
+  /** Whether it declares query parameters; one that does not refuses any. */
+  query: boolean;
 }
 
 /** A route's short name here: its function's, in camelCase, without `auth-` (`register`, `tasksGet`). */
@@ -24,22 +26,21 @@ const shortName = (name: string) =>
   name.replace(/^auth-/, '').replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
 
 /**
- * Every HTTP route that takes client input (a caller, a body, a query or a path id), from the
- * declarations, and the catch-all 404; health, preflight and the reference take none.
+ * Every HTTP route, from the declarations: each takes client input, if only a query string it
+ * must refuse (health and the reference too); and the catch-all 404. Not the preflight, which
+ * answers for the request it precedes.
  */
 export const ROUTES: Readonly<Record<RouteName, RouteSpec>> = Object.fromEntries(
   await Promise.all(
     DECLARATION_FILES.flatMap(({ name, declaration }) => {
-      const takesInput =
-        'method' in declaration &&
-        (declaration.auth !== 'none' || declaration.body || declaration.query || declaration.params);
-      if (!takesInput && name !== 'not-found') return [];
+      if (!('method' in declaration) && name !== 'not-found') return [];
       return [
         (async () => {
           const { handler } = (await import(`../../functions/${name}.ts`)) as { handler: Handler };
           const [method, resource] =
             'method' in declaration ? [declaration.method, declaration.path] : ['GET', '/{proxy+}'];
-          return [shortName(name), { handler, method, resource, auth: declaration.auth }] as const;
+          const query = 'method' in declaration && declaration.query !== undefined;
+          return [shortName(name), { handler, method, resource, auth: declaration.auth, query }] as const;
         })(),
       ];
     }),

@@ -20,15 +20,24 @@ const PACKAGE_DIRECTIVES_OFF: Record<string, string> = Object.fromEntries(
   ].map((directive) => [directive, OFF]),
 );
 
+const API_DIRECTIVES = { 'default-src': "'none'", 'frame-ancestors': "'none'" };
+
 export function securityHeaders(contentSecurityPolicy?: string): RouteMiddleware {
-  const directives = contentSecurityPolicy
-    ? Object.fromEntries(
-        contentSecurityPolicy.split(';').map((directive) => {
-          const [name = '', ...values] = directive.trim().split(/\s+/);
-          return [name, values.join(' ')];
-        }),
-      )
-    : { 'default-src': "'none'", 'frame-ancestors': "'none'" };
+  const api = withDirectives(API_DIRECTIVES);
+  if (!contentSecurityPolicy) return api;
+  const page = withDirectives(
+    Object.fromEntries(
+      contentSecurityPolicy.split(';').map((directive) => {
+        const [name = '', ...values] = directive.trim().split(/\s+/);
+        return [name, values.join(' ')];
+      }),
+    ),
+  );
+  // The page's policy on the page only: an error of its route is a JSON answer like any other.
+  return { after: page.after, onError: api.onError };
+}
+
+function withDirectives(directives: Record<string, string>): RouteMiddleware {
   return httpSecurityHeaders({
     contentSecurityPolicy: { ...PACKAGE_DIRECTIVES_OFF, ...directives },
     contentTypeOptions: { action: 'nosniff' },

@@ -7,13 +7,8 @@ import type { RateLimitMeter } from '#lib/infra/rate-limit.ts';
 export interface RouteState {
   /** The limits this request met; a handler counting further limits records them here for the headers. */
   meter: RateLimitMeter;
-  /**
-   * Set by the authentication step on routes that need a caller: on a speculative route, the
-   * caller the token names until `admitted` settles, then the one the session check admitted.
-   */
+  /** The caller the session check admitted, on routes that need one (lib/http/speculative.ts sets it late). */
   auth?: AuthContext;
-  /** A speculative route's session check, while it is out (lib/http/middlewares/authentication.ts). */
-  admitted?: Promise<AuthContext> | undefined;
   /** Set by the validation step: the parsed path parameters, query, headers and body. */
   params?: unknown;
   query?: unknown;

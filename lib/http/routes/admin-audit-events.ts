@@ -14,6 +14,7 @@ export const declaration = declareRoute({
     '`since` (inclusive) and `until` (exclusive) the time; `since` later than `until` is a 400. ' +
     'Events are kept `AUDIT_RETENTION` (default 365 days).',
   auth: 'admin',
+  speculative: true,
   query: ListAuditEventsQuery,
   success: { status: 200, description: 'One page of audit events.', schema: pageEnvelope(AuditEvent) },
 });

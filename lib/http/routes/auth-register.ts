@@ -5,7 +5,7 @@ import { declareRoute } from '#lib/http/declaration.ts';
 import { dataEnvelope } from '#lib/http/envelopes.ts';
 import { SignedIn } from '#lib/users/schemas.ts';
 
-/** Defined here, with the only route that takes it: it carries the common-password list. */
+/** Defined here, with the only route that takes it: it carries the password-strength dictionaries. */
 const RegisterBody = v.strictObject({ email, password: newPassword });
 
 export const declaration = declareRoute({

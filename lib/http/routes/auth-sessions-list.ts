@@ -16,6 +16,7 @@ export const declaration = declareRoute({
     '`ip` and `userAgent` are those of the latest login or refresh. An account has at most ' +
     '`MAX_SESSIONS_PER_USER` (default 50): a new login beyond it ends the least recently used.',
   auth: 'user',
+  speculative: true,
   query: v.strictObject({ ...paginationQuery }),
   success: { status: 200, description: 'One page of live sessions.', schema: pageEnvelope(Session) },
 });

@@ -15,6 +15,7 @@ export const declaration = declareRoute({
     'is true; a change committed meanwhile is never skipped. Deleted tasks are reported for `TOMBSTONE_TTL` ' +
     '(default 30 days): a `since` older than that is a 410, and the client syncs again from scratch.',
   auth: 'user',
+  speculative: true,
   query: TaskChangesQuery,
   success: { status: 200, description: 'One batch of changes.', schema: dataEnvelope(TaskChanges) },
   errors: ['SYNC_CURSOR_EXPIRED'],

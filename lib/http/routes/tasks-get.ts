@@ -14,6 +14,7 @@ export const declaration = declareRoute({
     "Another user's task is not found (404, never 403); admins can read any task. The answer's `ETag` is the " +
     "task's version; send it back as `If-None-Match` to get 304 with no body while the task is unchanged.",
   auth: 'user',
+  speculative: true,
   params: idPath,
   headers: GetTaskHeaders,
   success: { status: 200, description: 'The task.', schema: dataEnvelope(Task), etag: true, notModified: true },

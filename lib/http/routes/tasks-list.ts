@@ -18,6 +18,7 @@ export const declaration = declareRoute({
     'when tasks are added or removed between pages. A cursor that this API did not issue for this caller and ' +
     'query is a 400.',
   auth: 'user',
+  speculative: true,
   query: ListTasksQuery,
   success: {
     status: 200,

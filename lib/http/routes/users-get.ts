@@ -11,6 +11,7 @@ export const declaration = declareRoute({
   tag: 'Users',
   summary: 'Get a user (admin)',
   auth: 'admin',
+  speculative: true,
   params: idPath,
   success: { status: 200, description: 'The user.', schema: dataEnvelope(User) },
 });

@@ -11,6 +11,7 @@ export const declaration = declareRoute({
   summary: 'List users (admin)',
   description: 'Oldest first. `q` matches the email, `role` filters.',
   auth: 'admin',
+  speculative: true,
   query: ListUsersQuery,
   success: { status: 200, description: 'One page of users.', schema: pageEnvelope(User) },
 });

@@ -10,5 +10,6 @@ export const declaration = declareRoute({
   tag: 'Users',
   summary: 'Get my profile',
   auth: 'user',
+  speculative: true,
   success: { status: 200, description: "The caller's account.", schema: dataEnvelope(User) },
 });

@@ -1,0 +1,1 @@
+CREATE INDEX "audit_events_actor_idx" ON "audit_events" USING btree ("actor_user_id") WHERE "audit_events"."actor_user_id" <> "audit_events"."subject_user_id";
