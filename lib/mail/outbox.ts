@@ -42,6 +42,11 @@ const BASE_BACKOFF_SECONDS = 30;
 const MAX_BACKOFF_SECONDS = 3600;
 export const LEASE_SECONDS = Math.max(BASE_BACKOFF_SECONDS, SEND_TIMEOUT_MS / 1000 + 5);
 const BATCH = 50;
+/**
+ * A run starts no send with less time left than this: a send usually takes well under a second,
+ * and one its end cuts off goes out again after its lease (a duplicate, as after a crash).
+ */
+const RUN_END_MARGIN_MS = 2_000;
 
 /** At most this many emails of one template to one address per hour, whoever asks (README, Account emails). */
 export const EMAILS_PER_RECIPIENT_PER_HOUR = 3;
@@ -197,7 +202,7 @@ async function deliverBatch(
   }
   const leaseEnds = performance.now() + LEASE_SECONDS * 1000;
   for (const row of rows) {
-    if (leaseEnds - performance.now() < SEND_TIMEOUT_MS || timeLeftMs() < SEND_TIMEOUT_MS) break;
+    if (leaseEnds - performance.now() < SEND_TIMEOUT_MS || timeLeftMs() < RUN_END_MARGIN_MS) break;
     try {
       if (await deliver(row)) result.sent += 1;
       else log.debug('outbox row closed: nothing to send', { outboxId: row.id, template: row.template });
