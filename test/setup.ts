@@ -14,6 +14,8 @@ Object.assign(process.env, TEST_ENV);
 
 afterAll(async () => {
   const { closeDatabase } = await import('#lib/infra/database.ts');
+  const { closeRateLimitStore } = await import('#lib/infra/rate-limit.ts');
+  await closeRateLimitStore();
   await closeDatabase();
   await dropDatabase(adminUrl, name);
 });

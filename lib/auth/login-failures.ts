@@ -1,9 +1,7 @@
-import { sql } from 'drizzle-orm';
-import type { Transaction } from '#db/client.ts';
-import { rateLimits } from '#db/schema.ts';
 import { countRejection } from '#lib/infra/metrics.ts';
-import { likeLiteral } from '#lib/infra/query.ts';
 import {
+  type CounterChanges,
+  clearing,
   emailSubject,
   hit,
   ipSubject,
@@ -25,10 +23,10 @@ import {
  */
 export async function takeLoginFailureSlots(meter: RateLimitMeter, email: string, ip: string): Promise<LimitState[]> {
   const subject = emailSubject(email);
-  // Sent together: postgres.js pipelines them on one connection, one round trip for both.
+  // Sent together: one round trip for both. Both are the email's, for clearLoginFailures.
   const states = await Promise.all([
-    hit('loginFailures', `${subject}|${ipSubject(ip)}`),
-    hit('loginFailuresEmail', subject),
+    hit('loginFailures', `${subject}|${ipSubject(ip)}`, subject),
+    hit('loginFailuresEmail', subject, subject),
   ]);
   const taken = states.filter((state): state is LimitState => state !== undefined);
   for (const state of taken) meter.record(state);
@@ -50,14 +48,9 @@ export async function releaseLoginFailureSlots(meter: RateLimitMeter, slots: rea
 
 /**
  * Deletes every failed-login counter of an email, from every network: the way back from a
- * lockout (password reset). A pattern match on the key: this runs only on a reset, and the
- * clean-up keeps the table to the windows still open.
+ * lockout (password reset). With the PostgreSQL store, statements of the caller's transaction;
+ * with another, made once it commits.
  */
-export async function clearLoginFailures(executor: Transaction, email: string): Promise<void> {
-  const subject = likeLiteral(emailSubject(email));
-  await executor
-    .delete(rateLimits)
-    .where(
-      sql`${rateLimits.key} like ${`loginFailures:%:${subject}|%`} or ${rateLimits.key} like ${`loginFailuresEmail:%:${subject}`}`,
-    );
+export function clearLoginFailures(email: string): CounterChanges {
+  return clearing(emailSubject(email));
 }

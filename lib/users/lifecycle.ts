@@ -160,7 +160,7 @@ export async function resetPassword(
   client: ClientInfo,
 ): Promise<{ user: User; tokens: Tokens }> {
   const passwordHash = await hashPassword(password);
-  return database().db.transaction(async (tx) => {
+  const { failures, ...reset } = await database().db.transaction(async (tx) => {
     const spent = await consumeOneTimeToken(tx, token, 'reset_password');
     const [row] = await tx
       .update(users)
@@ -171,7 +171,8 @@ export async function resetPassword(
     // Rolls back with the token unspent, so the link still works with another password.
     if (passwordMentionsEmail(password, row.email)) throw passwordMentionsEmailError();
     const revokedSessionIds = await revokeAllSessions(tx, row.id, 'password_reset');
-    await clearLoginFailures(tx, row.email);
+    const failures = clearLoginFailures(row.email);
+    for (const statement of failures.statements) await tx.execute(statement);
     const session = await openSession(tx, row, client);
     await recordEvent(tx, {
       type: 'password.reset',
@@ -180,6 +181,8 @@ export async function resetPassword(
       client,
       details: { revokedSessionIds, sessionId: session.sessionId },
     });
-    return { user: toUser(row), tokens: session.tokens };
+    return { user: toUser(row), tokens: session.tokens, failures };
   });
+  await failures.afterCommit();
+  return reset;
 }

@@ -13,7 +13,7 @@ import { normaliseEmail, type Pagination } from '#lib/core/schema.ts';
 import { database, transactionBatch } from '#lib/infra/database.ts';
 import { countDeliveries, countEvent } from '#lib/infra/metrics.ts';
 import { contains, containsPattern, pageOffset, pageWithTotal } from '#lib/infra/query.ts';
-import { type RateLimitMeter, releaseStatement } from '#lib/infra/rate-limit.ts';
+import { type RateLimitMeter, releasing } from '#lib/infra/rate-limit.ts';
 import { deliverEmails } from '#lib/mail/outbox.ts';
 import { queueEmailChange, queueVerification } from '#lib/users/lifecycle.ts';
 import { type Role, toUser, type User } from '#lib/users/schemas.ts';
@@ -78,7 +78,8 @@ export async function login(
     throw new AppError('INVALID_CREDENTIALS', 'Invalid email or password');
   }
   const session = sessionStatements(row, client);
-  const releases = slots.map(releaseStatement);
+  // With the PostgreSQL store the slots go back in the same transaction (lib/infra/rate-limit.ts).
+  const giveBack = releasing(slots);
   await transactionBatch([
     ...session.statements,
     eventStatement(database().db, {
@@ -88,9 +89,10 @@ export async function login(
       client,
       details: { sessionId: session.sessionId },
     }),
-    ...releases.map((release) => release.statement),
+    ...giveBack.statements,
   ]);
-  for (const release of releases) meter.record(release.released);
+  await giveBack.afterCommit();
+  for (const state of giveBack.released) meter.record(state);
   return { user: toUser(row), tokens: await session.tokens() };
 }
 
