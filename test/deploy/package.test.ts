@@ -724,7 +724,7 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
     );
     expect(Object.fromEntries(rules), stage.name).toEqual({
       MailDashsender: { schedule: 'rate(1 minute)', state: 'ENABLED' },
-      RateDashlimitDashcleanup: { schedule: 'rate(1 hour)', state: 'ENABLED' },
+      Cleanup: { schedule: 'rate(1 hour)', state: 'ENABLED' },
     });
   });
 
