@@ -707,6 +707,8 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
       // The environment passes the start-up check, secrets aside, and sends through SES.
       const checked = parseConfig({
         ...variables,
+        // The cache's endpoint is known at deploy time (Fn::If, Fn::GetAtt).
+        VALKEY_URL: stage.params.rateLimitStore === 'valkey' ? 'rediss://rate-limits.serverless.cache.test:6379' : '',
         DATABASE_URL: 'postgres://pooler/taskapi',
         JWT_SECRET: 'j'.repeat(32),
       });
