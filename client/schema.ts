@@ -157,6 +157,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/email/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an email change
+         * @description Spends the token of the cancel link (`/cancel-email-change#token=…`) in the notice mailed to the address in force when a change of email was asked for. The change ends (`pendingEmail` becomes null) and, since whoever asked knew the password, so does every session and every other pending link of the account; nobody is signed in (no tokens): sign in again, then change the password. The link lives 24 hours and ends with the change: once the change is confirmed, cancelled, replaced by a newer one or ended by a credential change, it answers 400 `INVALID_ONE_TIME_TOKEN`, as an unknown token does.
+         *
+         *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
+         */
+        post: operations["cancelEmailChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/email/confirm": {
         parameters: {
             query?: never;
@@ -787,6 +809,13 @@ export interface components {
              * @example correct horse battery staple
              */
             password: string;
+        };
+        CancelEmailChangeRequest: {
+            /**
+             * @description the `token` from the emailed link's fragment (`#token=…`)
+             * @example q3J0c2VjcmV0LXRva2VuLWZyb20tdGhlLWVtYWlsLWxpbms
+             */
+            token: string;
         };
         ConfirmEmailRequest: {
             /**
@@ -1633,6 +1662,46 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    cancelEmailChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A JSON object of at most 65536 bytes as sent (larger: 413 `PAYLOAD_TOO_LARGE`). */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelEmailChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description The account as it is now, its email unchanged and `pendingEmail` null. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            user: components["schemas"]["User"];
+                        };
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationErrorOrInvalidOneTimeToken"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     confirmEmail: {
         parameters: {
             query?: never;
@@ -2315,7 +2384,7 @@ export interface operations {
                 /** @description events about this user (its `subjectUserId`), whoever acted */
                 userId?: string;
                 /** @description events of this type */
-                type?: "user.registered" | "login.succeeded" | "login.failed" | "login.locked" | "refresh.reuse_detected" | "session.revoked" | "password.changed" | "password.reset_requested" | "password.reset" | "email.verified" | "email.change_requested" | "email.changed" | "user.role_changed" | "user.deleted";
+                type?: "user.registered" | "login.succeeded" | "login.failed" | "login.locked" | "refresh.reuse_detected" | "session.revoked" | "password.changed" | "password.reset_requested" | "password.reset" | "email.verified" | "email.change_requested" | "email.changed" | "email.change_cancelled" | "user.role_changed" | "user.deleted";
                 /** @description events at or after this time */
                 since?: string;
                 /** @description events before this time */
@@ -2345,7 +2414,7 @@ export interface operations {
                              */
                             id: string;
                             /** @enum {string} */
-                            type: "user.registered" | "login.succeeded" | "login.failed" | "login.locked" | "refresh.reuse_detected" | "session.revoked" | "password.changed" | "password.reset_requested" | "password.reset" | "email.verified" | "email.change_requested" | "email.changed" | "user.role_changed" | "user.deleted";
+                            type: "user.registered" | "login.succeeded" | "login.failed" | "login.locked" | "refresh.reuse_detected" | "session.revoked" | "password.changed" | "password.reset_requested" | "password.reset" | "email.verified" | "email.change_requested" | "email.changed" | "email.change_cancelled" | "user.role_changed" | "user.deleted";
                             /**
                              * Format: date-time
                              * @description ISO-8601 UTC timestamp
@@ -2360,7 +2429,7 @@ export interface operations {
                             ip: string | null;
                             userAgent: string | null;
                             /**
-                             * @description what the event is about, by type: ids (`sessionId`, `sessionIds`), a `reason`, roles (`from`, `to`), the subject’s own addresses, or `emailHash` (a keyed hash) for an email of no account; never a password, token or hash of one
+                             * @description what the event is about, by type: ids (`sessionId`, `sessionIds`, `revokedSessionIds`), a `reason`, the `method` a `login.succeeded` proved (`password`), roles (`from`, `to`), the subject’s own addresses, or `emailHash` (a keyed hash) for an email of no account; never a password, token or hash of one
                              * @example {
                              *       "sessionId": "0f8fad5b-d9cb-469f-a165-70867728950e"
                              *     }

@@ -37,6 +37,9 @@ export const users = pgTable(
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
     // A new address waiting for its confirmation link; `email` stays in force until then.
     pendingEmail: text('pending_email'),
+    // Grows by one on every credential change (lib/auth/credentials.ts): a one-time token
+    // stamped with an older value is ended, as if it had never been issued.
+    credentialsVersion: integer('credentials_version').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -150,7 +153,12 @@ export const rateLimits = pgTable(
   (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index('rate_limits_window_start_idx').on(t.windowStart)],
 );
 
-export const oneTimeTokenKind = pgEnum('one_time_token_kind', ['verify_email', 'reset_password', 'change_email']);
+export const oneTimeTokenKind = pgEnum('one_time_token_kind', [
+  'verify_email',
+  'reset_password',
+  'change_email',
+  'cancel_email_change',
+]);
 
 /** Email-link tokens: only the SHA-256 hash is stored; single use, one kind each. */
 export const oneTimeTokens = pgTable(
@@ -164,6 +172,8 @@ export const oneTimeTokens = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     // change_email only: the address the token confirms.
     newEmail: text('new_email'),
+    // The user's credentials_version when the token was issued; a token of another is spent.
+    credentialsVersion: integer('credentials_version').notNull().default(0),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
     createdAt: createdAt(),

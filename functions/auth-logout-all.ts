@@ -1,4 +1,4 @@
-import { logoutAll } from '#lib/auth/sessions.ts';
+import { logoutAll } from '#lib/auth/credentials.ts';
 import { noContent } from '#lib/http/responses.ts';
 import { route } from '#lib/http/route.ts';
 import { declaration } from '#lib/http/routes/auth-logout-all.ts';

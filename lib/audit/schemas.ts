@@ -20,6 +20,7 @@ export const AUDIT_EVENT_TYPES = [
   'email.verified',
   'email.change_requested',
   'email.changed',
+  'email.change_cancelled',
   'user.role_changed',
   'user.deleted',
 ] as const;
@@ -63,7 +64,8 @@ export type ListAuditEventsQuery = v.InferOutput<typeof ListAuditEventsQuery>;
 export const AuditDetails = v.pipe(
   v.record(v.string(), v.union([v.string(), v.number(), v.boolean(), v.null(), v.array(v.string())])),
   v.description(
-    'what the event is about, by type: ids (`sessionId`, `sessionIds`), a `reason`, roles (`from`, `to`), ' +
+    'what the event is about, by type: ids (`sessionId`, `sessionIds`, `revokedSessionIds`), a `reason`, ' +
+      'the `method` a `login.succeeded` proved (`password`), roles (`from`, `to`), ' +
       'the subject\u2019s own addresses, or `emailHash` (a keyed hash) for an email of no account; never a password, token or hash of one',
   ),
   v.examples([{ sessionId: '0f8fad5b-d9cb-469f-a165-70867728950e' }]),

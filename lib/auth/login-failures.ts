@@ -1,3 +1,4 @@
+import type { RuleName } from '#lib/infra/config.ts';
 import { countRejection } from '#lib/infra/metrics.ts';
 import {
   type CounterChanges,
@@ -7,7 +8,6 @@ import {
   ipSubject,
   type LimitState,
   type RateLimitMeter,
-  rateLimited,
   release,
 } from '#lib/infra/rate-limit.ts';
 
@@ -20,8 +20,39 @@ import {
  * only on success: concurrent guesses cannot overrun a limit, and once one trips even the right
  * password waits for the window. Keyed by the email whether or not an account has it, so a 429
  * tells nothing about which emails exist.
+ *
+ * The rules lock password sign-in only. A live session proving its password again (PATCH and
+ * DELETE /users/me) is refused only by its own network's rule: its failures count for both, but
+ * the all-networks rule, which anyone anywhere can fill, never locks the owner's own session out.
  */
-export async function takeLoginFailureSlots(meter: RateLimitMeter, email: string, ip: string): Promise<LimitState[]> {
+export type PasswordAttempt = 'sign_in' | 'session_proof';
+
+const REFUSED_BY: Record<PasswordAttempt, readonly RuleName[]> = {
+  sign_in: ['loginFailures', 'loginFailuresEmail'],
+  session_proof: ['loginFailures'],
+};
+
+export interface FailureSlots {
+  /** The slots to give back if the password is right; a rule already over its limit keeps its hit. */
+  slots: LimitState[];
+  /** A rule that refuses this kind of attempt is over its limit: check no password, answer 429. */
+  refused: boolean;
+  /**
+   * The rules this attempt took over their limit, each the first hit past it in its window: a
+   * lockout starts (its `login.locked` event). Hits over a limit are never given back, so each
+   * rule, key and window has one such hit.
+   */
+  locked: RuleName[];
+  /** The rules that refuse this kind of attempt: the ones the answer's RateLimit headers describe. */
+  refusing: readonly RuleName[];
+}
+
+export async function takeLoginFailureSlots(
+  meter: RateLimitMeter,
+  email: string,
+  ip: string,
+  attempt: PasswordAttempt,
+): Promise<FailureSlots> {
   const subject = emailSubject(email);
   // Sent together: one round trip for both. Both are the email's, for clearLoginFailures.
   const states = await Promise.all([
@@ -29,21 +60,25 @@ export async function takeLoginFailureSlots(meter: RateLimitMeter, email: string
     hit('loginFailuresEmail', subject, subject),
   ]);
   const taken = states.filter((state): state is LimitState => state !== undefined);
-  for (const state of taken) meter.record(state);
-  if (taken.some((state) => state.exceeded)) {
-    for (const state of taken) if (state.exceeded) countRejection(state.rule);
+  const refusing = REFUSED_BY[attempt];
+  const applying = taken.filter((state) => refusing.includes(state.rule));
+  for (const state of applying) meter.record(state);
+  const locked = taken.filter((state) => state.count === state.limit + 1).map((state) => state.rule);
+  const releasable = taken.filter((state) => !state.exceeded);
+  if (applying.some((state) => state.exceeded)) {
+    for (const state of applying) if (state.exceeded) countRejection(state.rule);
     // A refused attempt checks no password, so it is no failure for the other rule: an
     // attacker hammering a network that is locked out must not use up the owner's per-email cap.
-    await Promise.all(taken.filter((state) => !state.exceeded).map((state) => release(state)));
-    throw rateLimited();
+    await Promise.all(releasable.map((state) => release(state)));
+    return { slots: [], refused: true, locked, refusing };
   }
-  return taken;
+  return { slots: releasable, refused: false, locked, refusing };
 }
 
 /** Gives back the slots of an attempt that succeeded. */
-export async function releaseLoginFailureSlots(meter: RateLimitMeter, slots: readonly LimitState[]): Promise<void> {
-  const released = await Promise.all(slots.map((slot) => release(slot)));
-  for (const state of released) meter.record(state);
+export async function releaseLoginFailureSlots(meter: RateLimitMeter, taken: FailureSlots): Promise<void> {
+  const released = await Promise.all(taken.slots.map((slot) => release(slot)));
+  for (const state of released) if (taken.refusing.includes(state.rule)) meter.record(state);
 }
 
 /**

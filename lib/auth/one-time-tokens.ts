@@ -1,12 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, type SQLWrapper, sql } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
-import { oneTimeTokens } from '#db/schema.ts';
+import { oneTimeTokens, users } from '#db/schema.ts';
 import { AppError } from '#lib/core/errors.ts';
 
 /**
  * Email-link tokens: 256 random bits, URL-safe base64; only their SHA-256 hash is stored.
- * Single use, one kind each; a new token of a kind ends the user's earlier ones of that kind.
+ * Single use, one kind each; a new token of a kind ends the user's earlier ones of that kind,
+ * and a credential change ends them all (lib/auth/credentials.ts): each is stamped with the
+ * account's credentials version when issued and spends only while the account still has it.
  */
 
 export type OneTimeTokenKind = (typeof oneTimeTokens.$inferSelect)['kind'];
@@ -16,7 +18,13 @@ export const ONE_TIME_TOKEN_TTL: Record<OneTimeTokenKind, number> = {
   verify_email: 24 * 60 * 60,
   change_email: 24 * 60 * 60,
   reset_password: 30 * 60,
+  // Mailed with the notice to the old address; useful while the change it cancels can be confirmed.
+  cancel_email_change: 24 * 60 * 60,
 };
+
+/** The account's credentials version, read by the statement that uses it. */
+const credentialsVersionOf = (userId: SQLWrapper | string) =>
+  sql`(select ${users.credentialsVersion} from ${users} where ${users.id} = ${userId})`;
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -42,6 +50,7 @@ export async function issueOneTimeToken(
     kind,
     userId,
     newEmail: newEmail ?? null,
+    credentialsVersion: credentialsVersionOf(userId),
     expiresAt: sql`now() + make_interval(secs => ${ONE_TIME_TOKEN_TTL[kind]})`,
   });
   return token;
@@ -52,7 +61,8 @@ export const invalidOneTimeToken = () =>
 
 /**
  * Spends a token of `kind` in `tx`: one atomic UPDATE, so two concurrent uses cannot both
- * succeed. Unknown, spent, expired and other-kind tokens all give the same 400.
+ * succeed. Unknown, spent, expired, other-kind tokens and those issued before the account's
+ * latest credential change all give the same 400.
  */
 export async function consumeOneTimeToken(
   tx: Transaction,
@@ -69,6 +79,7 @@ export async function consumeOneTimeToken(
         inArray(oneTimeTokens.kind, kinds),
         isNull(oneTimeTokens.usedAt),
         gt(oneTimeTokens.expiresAt, sql`now()`),
+        eq(oneTimeTokens.credentialsVersion, credentialsVersionOf(oneTimeTokens.userId)),
       ),
     )
     .returning({ userId: oneTimeTokens.userId, kind: oneTimeTokens.kind, newEmail: oneTimeTokens.newEmail });

@@ -59,7 +59,8 @@ function refreshTokenStatement(
 /**
  * The statements that start a session for a user who just proved who they are, and the tokens
  * to answer with once they are written. The session id is made here, so no statement waits for
- * another's answer: they can go out together, in order, in one transaction.
+ * another's answer: they can go out together, in order, in one transaction. Only the sign-in
+ * gate calls it (lib/auth/sign-in.ts): every session starts there.
  */
 export function sessionStatements(user: { id: string; role: Role }, client: ClientInfo) {
   const { db } = database();
@@ -95,27 +96,6 @@ export function sessionStatements(user: { id: string; role: Role }, client: Clie
     issued.statement,
   ];
   return { sessionId: session.id, statements, tokens: issued.tokens };
-}
-
-/** Starts a session inside the caller's transaction (its statements sent together). */
-export async function startSession(
-  tx: Transaction,
-  user: { id: string; role: Role },
-  client: ClientInfo,
-): Promise<Tokens> {
-  return (await openSession(tx, user, client)).tokens;
-}
-
-/** startSession, with the new session's id (for the audit event of what started it). */
-export async function openSession(
-  tx: Transaction,
-  user: { id: string; role: Role },
-  client: ClientInfo,
-): Promise<{ sessionId: string; tokens: Tokens }> {
-  const started = sessionStatements(user, client);
-  // One code path for each, so they reach the connection in this order: the lock comes first.
-  await Promise.all(started.statements.map((statement) => tx.execute(statement.getSQL())));
-  return { sessionId: started.sessionId, tokens: await started.tokens() };
 }
 
 /** The columns that end a session, with why. */
@@ -284,7 +264,7 @@ export async function revokeAllSessions(
  * The revocations a user asks for (logout, logout-all, ending one session), each with its
  * `session.revoked` event in one transaction: both or neither. Nothing revoked, no event.
  */
-async function revokeAsked(
+export async function revokeAsked(
   caller: { userId: string },
   client: ClientInfo,
   reason: string,
@@ -316,11 +296,6 @@ export async function logout(
     const other = refreshToken ? await revokeSessionOfRefreshToken(tx, caller.userId, refreshToken, 'logout') : [];
     return [...own, ...other];
   });
-}
-
-/** POST /auth/logout-all: every session of the caller. */
-export async function logoutAll(caller: { userId: string }, client: ClientInfo): Promise<void> {
-  await revokeAsked(caller, client, 'logout_all', (tx) => revokeAllSessions(tx, caller.userId, 'logout_all'));
 }
 
 /** GET /auth/sessions: the caller's live sessions, most recently used first, a page at a time. */

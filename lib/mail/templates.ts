@@ -18,8 +18,10 @@ export interface Message {
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-export const linkFor = (page: 'verify-email' | 'reset-password' | 'confirm-email-change', token: string) =>
-  `${config().APP_URL}/${page}#token=${token}`;
+export const linkFor = (
+  page: 'verify-email' | 'reset-password' | 'confirm-email-change' | 'cancel-email-change',
+  token: string,
+) => `${config().APP_URL}/${page}#token=${token}`;
 
 function message(subject: string, paragraphs: string[], link?: { url: string; label: string }): Message {
   const text = [...paragraphs.slice(0, 1), ...(link ? [link.url] : []), ...paragraphs.slice(1)].join('\n\n');
@@ -66,9 +68,13 @@ export function render(template: Template, payload: Record<string, string>): Mes
         { url: linkFor('confirm-email-change', payload.token ?? ''), label: 'Confirm my new email address' },
       );
     case 'email_change_notice':
-      return message('A change of your email address was requested', [
-        'Someone asked to move the account with this email address to another address. The change only takes effect once the new address is confirmed.',
-        'If this was not you, sign in and change your password at once: whoever asked knew it. Until the new address is confirmed this address stays in force.',
-      ]);
+      return message(
+        'A change of your email address was requested',
+        [
+          'Someone asked to move the account with this email address to another address. The change only takes effect once the new address is confirmed; this link cancels it and signs out every device:',
+          'If this was not you, open the link above, then sign in and change your password at once: whoever asked knew it. Until the new address is confirmed this address stays in force.',
+        ],
+        { url: linkFor('cancel-email-change', payload.token ?? ''), label: 'Cancel the change' },
+      );
   }
 }

@@ -2,11 +2,13 @@ import { and, count, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
 import { emailOutbox, users } from '#db/schema.ts';
 import { emailHash, recordEvent } from '#lib/audit/audit.ts';
+import { credentialsChanged } from '#lib/auth/credentials.ts';
 import { clearLoginFailures } from '#lib/auth/login-failures.ts';
 import { consumeOneTimeToken, endOneTimeTokens, issueOneTimeToken } from '#lib/auth/one-time-tokens.ts';
 import { hashPassword, passwordMentionsEmail } from '#lib/auth/passwords.ts';
 import type { Tokens } from '#lib/auth/schemas.ts';
-import { type ClientInfo, openSession, revokeAllSessions } from '#lib/auth/sessions.ts';
+import type { ClientInfo } from '#lib/auth/sessions.ts';
+import { signIn } from '#lib/auth/sign-in.ts';
 import { AppError, emailTaken, isUniqueViolation, passwordMentionsEmailError } from '#lib/core/errors.ts';
 import { normaliseEmail } from '#lib/core/schema.ts';
 import { database } from '#lib/infra/database.ts';
@@ -55,7 +57,11 @@ export async function queueEmailChange(
     .select({ id: users.id })
     .from(users)
     .where(and(eq(sql`lower(${users.email})`, newEmail), ne(users.id, user.id)));
-  const ids = [await enqueueEmail(tx, { recipient: user.email, template: 'email_change_notice' })];
+  // The notice carries a one-click cancel link: the address in force can stop the change.
+  const cancel = await issueOneTimeToken(tx, user.id, 'cancel_email_change');
+  const ids = [
+    await enqueueEmail(tx, { recipient: user.email, template: 'email_change_notice', payload: { token: cancel } }),
+  ];
   if (taken) {
     await endOneTimeTokens(tx, user.id, 'change_email');
     return ids;
@@ -65,10 +71,18 @@ export async function queueEmailChange(
   return ids;
 }
 
+/** Ends a pending email change's links (PATCH /users/me with the current email again). */
+export async function endEmailChange(tx: Transaction, userId: string): Promise<void> {
+  await endOneTimeTokens(tx, userId, 'change_email');
+  await endOneTimeTokens(tx, userId, 'cancel_email_change');
+}
+
 /**
  * POST /auth/email/confirm: a verification token marks the address verified; an email-change
- * token makes the pending address the email (409 if another account took it meanwhile) and
- * ends every session of the account, so each device signs in again with the new address.
+ * token makes the pending address the email (409 if another account took it meanwhile): a
+ * credential change, which ends every session and every other pending link of the account
+ * (a reset link mailed to the old address among them), so each device signs in again with
+ * the new address.
  */
 export async function confirmEmail(token: string, client: ClientInfo): Promise<User> {
   try {
@@ -91,13 +105,10 @@ export async function confirmEmail(token: string, client: ClientInfo): Promise<U
         .from(users)
         .where(eq(users.id, spent.userId))
         .for('update');
-      const [row] = await tx
-        .update(users)
-        .set({ email: spent.newEmail ?? '', pendingEmail: null, emailVerifiedAt: sql`now()`, updatedAt: sql`now()` })
-        .where(eq(users.id, spent.userId))
-        .returning();
-      if (!row || !before) throw new Error('token of no user');
-      const revokedSessionIds = await revokeAllSessions(tx, spent.userId, 'email_change');
+      if (!before) throw new Error('token of no user');
+      const { user: row, revokedSessionIds } = await credentialsChanged(tx, spent.userId, 'email_change', {
+        set: { email: spent.newEmail ?? '', emailVerifiedAt: sql`now()` },
+      });
       // Both addresses are the subject's own: the old one it had, the new one it just proved.
       await recordEvent(tx, {
         type: 'email.changed',
@@ -162,27 +173,51 @@ export async function resetPassword(
   const passwordHash = await hashPassword(password);
   const { failures, ...reset } = await database().db.transaction(async (tx) => {
     const spent = await consumeOneTimeToken(tx, token, 'reset_password');
-    const [row] = await tx
-      .update(users)
-      .set({ passwordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, updatedAt: sql`now()` })
-      .where(eq(users.id, spent.userId))
-      .returning();
-    if (!row) throw new Error('token of no user');
+    // A credential change: every session and every other pending link of the account ends.
+    const { user: row, revokedSessionIds } = await credentialsChanged(tx, spent.userId, 'password_reset', {
+      set: { passwordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` },
+    });
     // Rolls back with the token unspent, so the link still works with another password.
     if (passwordMentionsEmail(password, row.email)) throw passwordMentionsEmailError();
-    const revokedSessionIds = await revokeAllSessions(tx, row.id, 'password_reset');
     const failures = clearLoginFailures(row.email);
     for (const statement of failures.statements) await tx.execute(statement);
-    const session = await openSession(tx, row, client);
-    await recordEvent(tx, {
-      type: 'password.reset',
-      actorUserId: row.id,
-      subjectUserId: row.id,
+    // The reset's own event records the session it starts: no login.succeeded besides it.
+    const { tokens } = await signIn(tx, {
+      account: row,
+      proven: ['password'],
       client,
-      details: { revokedSessionIds, sessionId: session.sessionId },
+      recordAs: ({ sessionId }) => ({
+        type: 'password.reset',
+        actorUserId: row.id,
+        subjectUserId: row.id,
+        client,
+        details: { revokedSessionIds, sessionId },
+      }),
     });
-    return { user: toUser(row), tokens: session.tokens, failures };
+    return { user: toUser(row), tokens, failures };
   });
   await failures.afterCommit();
   return reset;
+}
+
+/**
+ * POST /auth/email/cancel, with the token of the cancel link mailed to the address in force
+ * when a change was asked for: ends the change and, as the change may be an attacker's who knew
+ * the password, every session and pending link of the account (a credential change). Signs
+ * nobody in: whoever follows the link signs in again, and should change the password.
+ */
+export async function cancelEmailChange(token: string, client: ClientInfo): Promise<User> {
+  return database().db.transaction(async (tx) => {
+    const spent = await consumeOneTimeToken(tx, token, 'cancel_email_change');
+    const { user, revokedSessionIds } = await credentialsChanged(tx, spent.userId, 'email_change_cancelled');
+    // The link proved who follows it: the account acts on itself.
+    await recordEvent(tx, {
+      type: 'email.change_cancelled',
+      actorUserId: spent.userId,
+      subjectUserId: spent.userId,
+      client,
+      details: { revokedSessionIds },
+    });
+    return toUser(user);
+  });
 }

@@ -1,22 +1,25 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
 import { users } from '#db/schema.ts';
-import { type AuditEventInput, emailHash, eventStatement, recordEvent, recordEventByEmail } from '#lib/audit/audit.ts';
+import { type AuditEventInput, emailHash, recordEvent, recordEventByEmail } from '#lib/audit/audit.ts';
 import type { AuthContext } from '#lib/auth/authenticate.ts';
-import { releaseLoginFailureSlots, takeLoginFailureSlots } from '#lib/auth/login-failures.ts';
-import { endOneTimeTokens } from '#lib/auth/one-time-tokens.ts';
+import { credentialsChanged } from '#lib/auth/credentials.ts';
+import { type FailureSlots, releaseLoginFailureSlots, takeLoginFailureSlots } from '#lib/auth/login-failures.ts';
 import { hashPassword, passwordMentionsEmail, verifyAgainstDummy, verifyPassword } from '#lib/auth/passwords.ts';
 import type { Tokens } from '#lib/auth/schemas.ts';
-import { type ClientInfo, revokeAllSessions, sessionStatements, startSession } from '#lib/auth/sessions.ts';
+import type { ClientInfo } from '#lib/auth/sessions.ts';
+import { signIn, signInStatements } from '#lib/auth/sign-in.ts';
 import { AppError, emailTaken, isUniqueViolation, notFound, passwordMentionsEmailError } from '#lib/core/errors.ts';
 import { normaliseEmail, type Pagination } from '#lib/core/schema.ts';
 import { database, transactionBatch } from '#lib/infra/database.ts';
 import { countDeliveries, countEvent } from '#lib/infra/metrics.ts';
 import { contains, containsPattern, pageOffset, pageWithTotal } from '#lib/infra/query.ts';
-import { type RateLimitMeter, releasing } from '#lib/infra/rate-limit.ts';
+import { type RateLimitMeter, rateLimited } from '#lib/infra/rate-limit.ts';
 import { deliverEmails } from '#lib/mail/outbox.ts';
-import { queueEmailChange, queueVerification } from '#lib/users/lifecycle.ts';
+import { endEmailChange, queueEmailChange, queueVerification } from '#lib/users/lifecycle.ts';
 import { type Role, toUser, type User } from '#lib/users/schemas.ts';
+
+type UserRow = typeof users.$inferSelect;
 
 const byEmail = (email: string) => eq(sql`lower(${users.email})`, normaliseEmail(email));
 
@@ -36,9 +39,14 @@ export async function register(
     const signedUp = await database().db.transaction(async (tx) => {
       const [row] = await tx.insert(users).values({ email, passwordHash, role: 'USER' }).returning();
       if (!row) throw new Error('user insert returned no row');
-      const tokens = await startSession(tx, row, client);
+      // The new account's own event records its first session: no login.succeeded besides it.
+      const { tokens } = await signIn(tx, {
+        account: row,
+        proven: ['password'],
+        client,
+        recordAs: () => ({ type: 'user.registered', actorUserId: row.id, subjectUserId: row.id, client }),
+      });
       const outboxId = await queueVerification(tx, row);
-      await recordEvent(tx, { type: 'user.registered', actorUserId: row.id, subjectUserId: row.id, client });
       return { user: toUser(row), tokens, outboxId };
     });
     countDeliveries(await deliverEmails([signedUp.outboxId]));
@@ -62,8 +70,8 @@ export async function login(
 ): Promise<{ user: User; tokens: Tokens }> {
   // Three round trips: the failure slots and the account read together, the password check
   // (no database), then one batch that starts the session, records it and gives the slots back.
-  const [slots, [row]] = await Promise.all([
-    takeLoginFailureSlots(meter, email, client.ip).catch(lockedOut(email, client)),
+  const [failures, [row]] = await Promise.all([
+    takeLoginFailureSlots(meter, email, client.ip, 'sign_in').then(lockouts(email, client)),
     database().db.select().from(users).where(byEmail(email)),
   ]);
   const valid = row ? await verifyPassword(row.passwordHash, password) : await verifyAgainstDummy(password);
@@ -77,23 +85,11 @@ export async function login(
     });
     throw new AppError('INVALID_CREDENTIALS', 'Invalid email or password');
   }
-  const session = sessionStatements(row, client);
-  // With the PostgreSQL store the slots go back in the same transaction (lib/infra/rate-limit.ts).
-  const giveBack = releasing(slots);
-  await transactionBatch([
-    ...session.statements,
-    eventStatement(database().db, {
-      type: 'login.succeeded',
-      actorUserId: row.id,
-      subjectUserId: row.id,
-      client,
-      details: { sessionId: session.sessionId },
-    }),
-    ...giveBack.statements,
-  ]);
-  await giveBack.afterCommit();
-  for (const state of giveBack.released) meter.record(state);
-  return { user: toUser(row), tokens: await session.tokens() };
+  const signedIn = signInStatements({ account: row, proven: ['password'], client, slots: failures.slots });
+  await transactionBatch(signedIn.statements);
+  await signedIn.afterCommit();
+  for (const state of signedIn.released) meter.record(state);
+  return { user: toUser(row), tokens: await signedIn.tokens() };
 }
 
 /**
@@ -106,13 +102,14 @@ async function recordFailedLogin(event: Omit<AuditEventInput, 'type'>): Promise<
 }
 
 /**
- * For a failure limit refusing even the attempt (a lockout): counts and records it, about the
- * email's account or, for an address of no account, its keyed hash; then rethrows.
+ * After the failed-login slots are taken: records a lockout that this attempt started, once per
+ * rule, key and window (about the email's account or, for an address of no account, its keyed
+ * hash), then refuses the attempt (429) if a rule that applies to it is over its limit.
  */
-const lockedOut =
+const lockouts =
   (email: string, client: ClientInfo, via?: string) =>
-  async (error: unknown): Promise<never> => {
-    if (error instanceof AppError && error.code === 'RATE_LIMIT_EXCEEDED') {
+  async (failures: FailureSlots): Promise<FailureSlots> => {
+    if (failures.locked.length > 0) {
       countEvent('login.locked');
       await recordEventByEmail(
         database().db,
@@ -120,7 +117,8 @@ const lockedOut =
         email,
       );
     }
-    throw error;
+    if (failures.refused) throw rateLimited();
+    return failures;
   };
 
 /**
@@ -130,8 +128,9 @@ const lockedOut =
 async function provenAccount(caller: AuthContext, currentPassword: string, client: ClientInfo, meter: RateLimitMeter) {
   const [row] = await database().db.select().from(users).where(eq(users.id, caller.userId));
   if (!row) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
-  const slots = await takeLoginFailureSlots(meter, row.email, client.ip).catch(
-    lockedOut(row.email, client, 'current_password'),
+  // A live session's proof: refused by its own network's rule only (lib/auth/login-failures.ts).
+  const failures = await takeLoginFailureSlots(meter, row.email, client.ip, 'session_proof').then(
+    lockouts(row.email, client, 'current_password'),
   );
   if (!(await verifyPassword(row.passwordHash, currentPassword))) {
     await recordFailedLogin({
@@ -142,7 +141,7 @@ async function provenAccount(caller: AuthContext, currentPassword: string, clien
     });
     throw new AppError('INVALID_CREDENTIALS', 'The current password is not correct');
   }
-  await releaseLoginFailureSlots(meter, slots);
+  await releaseLoginFailureSlots(meter, failures);
   return row;
 }
 
@@ -228,23 +227,27 @@ export async function updateProfile(
   const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);
   const email = changes.email === undefined ? undefined : normaliseEmail(changes.email);
   const changed = await database().db.transaction(async (tx) => {
-    const [updated] = await tx
-      .update(users)
-      .set({
-        passwordHash,
-        pendingEmail: email === undefined ? undefined : email === account.email ? null : email,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(users.id, caller.userId))
-      .returning();
-    if (!updated) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
     const self = { actorUserId: caller.userId, subjectUserId: caller.userId, client };
+    let updated: UserRow | undefined;
+    // First, so an email change asked for in the same request is the one left pending.
     if (passwordHash) {
-      const sessionIds = await revokeAllSessions(tx, caller.userId, 'password_change', caller.sessionId);
-      await recordEvent(tx, { type: 'password.changed', ...self, details: { revokedSessionIds: sessionIds } });
+      const { user, revokedSessionIds } = await credentialsChanged(tx, caller.userId, 'password_change', {
+        set: { passwordHash },
+        keepSessionId: caller.sessionId,
+      });
+      updated = user;
+      await recordEvent(tx, { type: 'password.changed', ...self, details: { revokedSessionIds } });
     }
+    if (email !== undefined) {
+      [updated] = await tx
+        .update(users)
+        .set({ pendingEmail: email === account.email ? null : email, updatedAt: sql`now()` })
+        .where(eq(users.id, caller.userId))
+        .returning();
+    }
+    if (!updated) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
     let outbox: string[] = [];
-    if (email === account.email) await endOneTimeTokens(tx, caller.userId, 'change_email');
+    if (email === account.email) await endEmailChange(tx, caller.userId);
     else if (email !== undefined) {
       outbox = await queueEmailChange(tx, updated, email);
       // Not the address: it may be another account's (the answer is the same then), and is unproven.

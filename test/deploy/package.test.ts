@@ -44,6 +44,7 @@ const PUBLIC = ['/docs', '/api/v1/openapi.json'];
 const SECRETS: Record<string, string[]> = {
   health: ['database-url'],
   'auth-email-confirm': ['database-url'],
+  'auth-email-cancel': ['database-url'],
   cleanup: ['database-url'],
   'mail-sender': ['database-url'],
   migrate: ['migrate-database-url'],

@@ -204,6 +204,74 @@ describe('the current password on /users/me', () => {
     expect(statuses(replies)).toEqual([401, 401, 429]);
     expect((await invoke(me, { headers: bearer(user.accessToken) })).status).toBe(200);
   });
+
+  it("is not refused by failures from other networks: an attacker elsewhere cannot lock the owner's session out", async () => {
+    const user = await registerUser();
+    const home = freshNetwork();
+    // 2 failures on each of 2 networks fill the per-email cap (4), a fifth elsewhere trips it.
+    for (const network of [freshNetwork(), freshNetwork()]) {
+      for (let i = 0; i < 2; i++) await attempt(network, user.email, `wrong password ${i}`);
+    }
+    expect((await attempt(freshNetwork(), user.email, 'wrong password 4')).status).toBe(429);
+    // Password sign-in is locked everywhere, the owner's own network included.
+    expect((await attempt(home, user.email, PASSWORD)).status).toBe(429);
+
+    const changed = await patchMe(user, { password: 'a new passphrase', currentPassword: PASSWORD }, home);
+    const removed = await removeMe(user, { currentPassword: 'a new passphrase' }, home);
+
+    expect(changed.status).toBe(200);
+    // The answer describes the rule that can refuse it: its own network's, with room left.
+    expect(changed.headers['ratelimit-limit']).toBe('2');
+    expect(changed.headers['ratelimit-remaining']).toBe('2');
+    expect(removed.status).toBe(204);
+  });
+
+  it("still counts the session's wrong passwords against the all-networks rule", async () => {
+    const user = await registerUser();
+    const [first, second] = [freshNetwork(), freshNetwork()];
+    for (const network of [first, first, second, second]) {
+      expect((await patchMe(user, { password: 'a new passphrase', currentPassword: 'wrong' }, network)).status).toBe(
+        401,
+      );
+    }
+
+    expect((await attempt(freshNetwork(), user.email, PASSWORD)).status).toBe(429);
+  });
+});
+
+describe('login.locked', () => {
+  const lockedEvents = async (userId: string) =>
+    (await sql`select id from audit_events where type = 'login.locked' and subject_user_id = ${userId}`).length;
+
+  it('is written once per rule, key and window: 60 wrong current passwords write one', async () => {
+    const user = await registerUser();
+    const network = freshNetwork();
+
+    const replies: Reply[] = [];
+    for (let i = 0; i < 60; i++) {
+      replies.push(await removeMe(user, { currentPassword: `wrong ${i}` }, network));
+    }
+
+    expect(statuses(replies.slice(0, 3))).toEqual([401, 401, 429]);
+    expect(new Set(statuses(replies.slice(2)))).toEqual(new Set([429]));
+    expect(await lockedEvents(user.id)).toBe(1);
+  });
+
+  it('is written once for each rule that trips, however many attempts follow', async () => {
+    const user = await registerUser();
+    const [first, second, third] = [freshNetwork(), freshNetwork(), freshNetwork()];
+
+    // The first network's rule trips on its third attempt (2 failures counted)...
+    for (let i = 0; i < 10; i++) await attempt(first, user.email, `wrong ${i}`);
+    for (let i = 0; i < 2; i++) await attempt(second, user.email, `wrong ${i}`);
+    // ...and the all-networks rule on the fifth failure, the third network's first.
+    const refused = [];
+    for (let i = 0; i < 10; i++) refused.push(await attempt(third, user.email, `wrong ${i}`));
+    for (let i = 0; i < 10; i++) refused.push(await attempt(freshNetwork(), user.email, PASSWORD));
+
+    expect(new Set(statuses(refused))).toEqual(new Set([429]));
+    expect(await lockedEvents(user.id)).toBe(2);
+  });
 });
 
 describe('DELETE /users/me', () => {
@@ -282,7 +350,9 @@ describe('email change', () => {
     const [notice] = smtp.to(user.email).filter((mail) => mail.subject.includes('change'));
     expect(link?.subject).toBe('Confirm your new email address');
     expect(notice?.subject).toBe('A change of your email address was requested');
-    expect(notice?.text).not.toMatch(/token=/);
+    // The notice carries only the link that cancels the change, never the one that confirms it.
+    expect(notice?.text).not.toContain('confirm-email-change');
+    expect(notice?.text).toMatch(/^https:\/\/app\.example\.test\/cancel-email-change#token=[\w-]{43}\r?$/m);
     expect((await attempt(freshNetwork(), user.email, PASSWORD)).status).toBe(200);
 
     const confirmed = await post(confirm, '/api/v1/auth/email/confirm', {

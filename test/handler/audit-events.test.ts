@@ -114,7 +114,7 @@ const signIn = async (email: string, password = PASSWORD) => {
 };
 
 describe('the events each action records', () => {
-  it('lists exactly the 14 event types of the contract', () => {
+  it('lists exactly the 15 event types of the contract', () => {
     expect([...AUDIT_EVENT_TYPES].sort()).toEqual(
       [
         'user.registered',
@@ -129,6 +129,7 @@ describe('the events each action records', () => {
         'email.verified',
         'email.change_requested',
         'email.changed',
+        'email.change_cancelled',
         'user.role_changed',
         'user.deleted',
       ].sort(),
@@ -152,7 +153,7 @@ describe('the events each action records', () => {
 
     const row = await onlyEvent(user.id, 'login.succeeded');
     expectEvent(row, { type: 'login.succeeded', actor: user.id, subject: user.id });
-    expect(row.details).toEqual({ sessionId: sessionIdOf(tokens.accessToken) });
+    expect(row.details).toEqual({ method: 'password', sessionId: sessionIdOf(tokens.accessToken) });
     await expectNoSecrets(row, [tokens.accessToken, tokens.refreshToken]);
   });
 

@@ -38,6 +38,7 @@ const cases = bodyRoutes.flatMap((route) =>
 describe('a JSON body that is not an object', () => {
   it('is checked on every body route', () => {
     expect(bodyRoutes.map((route) => route.function).sort()).toEqual([
+      'auth-email-cancel',
       'auth-email-confirm',
       'auth-login',
       'auth-logout',

@@ -11,7 +11,7 @@ import { database } from '#lib/infra/database.ts';
 
 const { db, sql } = database();
 
-import { startSession } from '#lib/auth/sessions.ts';
+import { signIn } from '#lib/auth/sign-in.ts';
 import { TASK_SORTS } from '#lib/tasks/schemas.ts';
 import { handler as createTask } from '../../functions/tasks-create.ts';
 import { bearer, PASSWORD, type Registered, registerUser, uniqueEmail } from '../helpers/auth.ts';
@@ -293,8 +293,12 @@ describe('fuzzed request bodies', () => {
     await fc.assert(
       fc.asyncProperty(bodyRequest(body), async (request) => {
         // A fresh session each time: a successful logout ends the one it was sent with.
-        const tokens = await db.transaction((tx) =>
-          startSession(tx, { id: f.user.id, role: 'USER' }, { userAgent: 'fuzz', ip: '203.0.113.10' }),
+        const { tokens } = await db.transaction((tx) =>
+          signIn(tx, {
+            account: { id: f.user.id, role: 'USER' },
+            proven: ['password'],
+            client: { userAgent: 'fuzz', ip: '203.0.113.10' },
+          }),
         );
         expectAnswer(await send('logout', { ...request, token: tokens.accessToken }), [204, 400, 413, 415]);
       }),

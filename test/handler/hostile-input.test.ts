@@ -171,6 +171,7 @@ const BODY_ROUTES = [
   'usersMeUpdate',
   'usersUpdate',
   'emailConfirm',
+  'emailCancel',
   'passwordForgot',
   'passwordReset',
 ] as const satisfies readonly RouteName[];
@@ -200,7 +201,13 @@ const malformedBodies: Case[] = BODY_ROUTES.flatMap((route, index): Case[] => [
     raw: `{"title":"${(index % 2 ? 'x' : 'é').repeat(index % 2 ? 64 * 1024 : 33 * 1024)}"}`,
     ...TOO_LARGE,
   },
-  { route, what: `Content-Type ${CONTENT_TYPES[index]}`, raw: '{}', contentType: CONTENT_TYPES[index], ...MEDIA },
+  {
+    route,
+    what: `Content-Type ${CONTENT_TYPES[index % CONTENT_TYPES.length]}`,
+    raw: '{}',
+    contentType: CONTENT_TYPES[index % CONTENT_TYPES.length],
+    ...MEDIA,
+  },
   { route, what: 'no Content-Type', raw: '{}', contentType: null, ...MEDIA },
   {
     route,

@@ -172,7 +172,7 @@ describe('the emails', () => {
     verify_email: 'verify-email',
     reset_password: 'reset-password',
     confirm_email_change: 'confirm-email-change',
-    email_change_notice: undefined,
+    email_change_notice: 'cancel-email-change',
   } as const;
 
   it.each(TEMPLATES)(
