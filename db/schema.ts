@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { ROLES } from './roles.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -23,7 +24,7 @@ const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'dat
  */
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
-export const userRole = pgEnum('user_role', ['USER', 'ADMIN']);
+export const userRole = pgEnum('user_role', ROLES);
 
 export const users = pgTable(
   'users',

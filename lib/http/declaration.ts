@@ -6,9 +6,9 @@ import type { RuleName } from '#lib/infra/config.ts';
  * What a route is, in one pure value per route (lib/http/routes/<function>.ts): its method and
  * path, the function serving it, who may call it, which limit counts it, the schemas of its
  * input and of its success answer, and the errors it can answer. The function wraps its handler
- * with it (lib/http/route.ts); the OpenAPI document, the test helpers, the hostile corpus and
- * the deploy test derive from the declarations, and one test holds serverless.yml to them.
- * Declarations import schemas and types only, so the document builder can load them all.
+ * with it (lib/http/route.ts); serverless.yml's `http` events (scripts/serverless-functions.ts),
+ * the OpenAPI document, the test helpers, the hostile corpus and the deploy test derive from the
+ * declarations. Declarations import schemas and types only, so the builders can load them all.
  */
 
 export type AnySchema = v.GenericSchema<unknown, unknown>;
@@ -42,7 +42,7 @@ export interface RouteDeclaration {
   method: Method;
   /** The path template as API Gateway knows it (the event's `resource`). */
   path: string;
-  /** The function of serverless.yml that serves it: functions/<function>.ts. */
+  /** The function that serves it: functions/<function>.ts, named like this file. */
   function: string;
   operationId: string;
   tag: 'Auth' | 'Account' | 'Users' | 'Tasks' | 'Audit' | 'Health' | 'Reference';
@@ -72,7 +72,10 @@ export interface RouteDeclaration {
   success: Success;
   /** Codes this route answers with beyond those its auth level and schemas imply. */
   errors?: readonly ErrorCode[];
-  /** Deployed stages put every route behind the client app's API key except these. */
+  /**
+   * Deployed stages put every route behind the client app's API key except these (their events
+   * say `private: false`).
+   */
   public?: boolean;
   /**
    * Replaces the default `default-src 'none'` policy, for the one route that serves a page
@@ -96,6 +99,11 @@ export interface PipelineRoute {
   function: string;
   auth: 'none';
   rateLimit: 'none';
+  /**
+   * What API Gateway sends it: `preflight`, OPTIONS on every declared path; `unmatched`, any
+   * method on any path no route declares.
+   */
+  answers: 'preflight' | 'unmatched';
 }
 
 /** The static documents: browsers and shared caches keep them 5 minutes, then revalidate in the background. */

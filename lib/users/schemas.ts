@@ -1,12 +1,13 @@
 import * as v from 'valibot';
-import { userRole, type users } from '#db/schema.ts';
+import { ROLES } from '#db/roles.ts';
+import type { users } from '#db/schema.ts';
 import { Tokens } from '#lib/auth/schemas.ts';
 import { emailRule, paginationQuery, resourceId, text, timestamp } from '#lib/core/schema.ts';
 
 /** Request and response schemas of the user routes. */
 
 /** The roles the database knows (its `user_role` enum): one list for the column, the schemas and the types. */
-export const role = v.picklist(userRole.enumValues, 'must be USER or ADMIN');
+export const role = v.picklist(ROLES, 'must be USER or ADMIN');
 
 export type Role = v.InferOutput<typeof role>;
 

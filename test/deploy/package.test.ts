@@ -380,6 +380,20 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
     }
   });
 
+  it('has exactly the declared methods: each route at its paths, a preflight on each path, the catch-all', () => {
+    const declared = [
+      ...routes.flatMap((route) => routePaths(route).map((path) => `${route.method} ${path} ${route.name}`)),
+      ...[...new Set(routes.flatMap(routePaths))].map((path) => `OPTIONS ${path} preflight`),
+      'ANY / not-found',
+      'ANY /{proxy+} not-found',
+    ];
+    const packagedMethods = methods(current()).map(
+      (method) => `${method.method} ${method.path} ${method.functionName}`,
+    );
+
+    expect(packagedMethods.sort()).toEqual(declared.sort());
+  });
+
   it('answers CORS preflight on every route path, without an API key', () => {
     const all = methods(current());
     for (const path of new Set(routes.flatMap(routePaths))) {

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { STATIC_DOCUMENT_CACHE } from '#lib/http/declaration.ts';
 import page from '#lib/reference/docs-page.json' with { type: 'json' };
 import { handler as docs } from '../../functions/docs.ts';
@@ -17,59 +16,7 @@ import { invoke } from '../helpers/lambda.ts';
 const root = new URL('../../', import.meta.url);
 const committed = JSON.parse(readFileSync(new URL('openapi.json', root), 'utf8'));
 
-interface HttpEvent {
-  http?: { method: string; path: string };
-}
-const serverless = parse(readFileSync(new URL('serverless.yml', root), 'utf8')) as {
-  functions: Record<string, { handler: string; events: HttpEvent[] }>;
-};
-const httpEvents = Object.entries(serverless.functions).flatMap(([name, fn]) =>
-  fn.events.flatMap((event) =>
-    event.http
-      ? [{ function: name, method: event.http.method.toUpperCase(), path: `/${event.http.path.replace(/^\//, '')}` }]
-      : [],
-  ),
-);
-
-const functionsWithHttp = Object.entries(serverless.functions)
-  .filter(([, fn]) => fn.events.some((event) => event.http))
-  .map(([name]) => name);
-
 describe('the route declarations', () => {
-  it('are exactly the routes of serverless.yml, each with its function', () => {
-    // Preflight (OPTIONS) and the catch-all 404 are the same on every path; they are checked below.
-    const served = httpEvents
-      .filter((event) => event.method !== 'OPTIONS' && event.function !== 'not-found')
-      .map((event) => `${event.method} ${event.path} ${event.function}`)
-      .sort();
-    const declared = OPERATIONS.map((route) => `${route.method} ${route.path} ${route.function}`).sort();
-
-    expect(declared).toEqual(served);
-  });
-
-  it('give serverless.yml a preflight for every declared path, and nothing more', () => {
-    const preflights = httpEvents.filter((event) => event.method === 'OPTIONS');
-
-    expect(preflights.every((event) => event.function === 'preflight')).toBe(true);
-    expect(preflights.map((event) => event.path).sort()).toEqual(
-      [...new Set(OPERATIONS.map((route) => route.path))].sort(),
-    );
-  });
-
-  it('give the catch-all its two events: the root and every other path', () => {
-    const catchAll = httpEvents.filter((event) => event.function === 'not-found');
-
-    expect(catchAll.map((event) => `${event.method} ${event.path}`).sort()).toEqual(['ANY /', 'ANY /{proxy+}']);
-  });
-
-  it('are one file per HTTP function of serverless.yml, named after it', () => {
-    expect(DECLARATION_FILES.map((file) => file.name).sort()).toEqual([...functionsWithHttp].sort());
-    for (const { name, declaration } of DECLARATION_FILES) {
-      expect(declaration.function).toBe(name);
-      expect(serverless.functions[name]?.handler).toBe(`functions/${name}.handler`);
-    }
-  });
-
   it.each(DECLARATION_FILES.map(({ name }) => [name]))(
     'functions/%s.ts wraps its handler with its declaration',
     (name) => {

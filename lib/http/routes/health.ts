@@ -2,7 +2,10 @@ import { Health } from '#lib/health/schemas.ts';
 import { declareRoute } from '#lib/http/declaration.ts';
 import { dataEnvelope } from '#lib/http/envelopes.ts';
 
-/** Not rate-limited: monitors poll it, and it must answer even when a client is over a limit. */
+/**
+ * Not rate-limited: monitors poll it, and it must answer even when a client is over a limit. Not
+ * public: deployed, it wants the API key like every route (the deploy's smoke test sends one).
+ */
 export const declaration = declareRoute({
   method: 'GET',
   path: '/api/v1/health',
@@ -14,6 +17,5 @@ export const declaration = declareRoute({
   auth: 'none',
   rateLimit: 'none',
   success: { status: 200, description: 'The API and its database answer.', schema: dataEnvelope(Health) },
-  public: true,
   alsoAt: [{ path: '/health', operationId: 'getHealthAtRoot', summary: 'Health check at the root path' }],
 });
