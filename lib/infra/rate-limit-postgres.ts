@@ -65,8 +65,15 @@ const releaseSql = (counter: Counter) => dsql`
 /** The limiter puts an owner's text in its keys (lib/infra/rate-limit.ts): found by it, in any window. */
 const clearSql = (owner: string) => dsql`delete from rate_limits where strpos(key, ${owner}) > 0`;
 
-/** Columns the fused statement adds to the probe's row. */
-const COUNTED = ['rate_limit_found', 'rate_limit_key', 'rate_limit_count', 'rate_limit_window', 'rate_limit_reset'];
+/** Columns `hitFound`'s statement adds to the probe's row. */
+const COUNTED = new Set([
+  'rate_limit_found',
+  'rate_limit_key',
+  'rate_limit_count',
+  'rate_limit_window',
+  'rate_limit_reset',
+  'rate_limit_commit',
+]);
 
 export const postgresStore: RateLimitStore = {
   name: 'postgres',
@@ -115,9 +122,7 @@ export const postgresStore: RateLimitStore = {
         reset: row.rate_limit_reset as number,
       });
       if (!row.rate_limit_found) return { row: undefined, counter };
-      const found = Object.fromEntries(
-        Object.entries(row).filter(([column]) => !COUNTED.includes(column) && column !== 'rate_limit_commit'),
-      );
+      const found = Object.fromEntries(Object.entries(row).filter(([column]) => !COUNTED.has(column)));
       return { row: found as Row, counter };
     },
     releaseStatement: releaseSql,
