@@ -17,7 +17,10 @@ type ServerlessEsbuild = BuildOptions & { exclude?: string[]; packager?: string;
 
 export function productEsbuildOptions(): BuildOptions {
   const config = parse(readFileSync(join(root, 'serverless.yml'), 'utf8')) as {
-    custom: { esbuild: ServerlessEsbuild & { plugins?: string } };
+    custom: {
+      esbuild: Omit<ServerlessEsbuild, 'exclude'> & { exclude?: string[] | string; plugins?: string };
+      esbuildExclude?: Record<string, string[]>;
+    };
   };
   const {
     exclude = [],
@@ -26,7 +29,9 @@ export function productEsbuildOptions(): BuildOptions {
     plugins: _plugins,
     ...options
   } = config.custom.esbuild;
-  return { ...options, external: [...(options.external ?? []), ...exclude], plugins: esbuildPlugins };
+  // `exclude` follows the stage's rateLimitStore (a variable): the default stage's, postgres.
+  const excluded = typeof exclude === 'string' ? (config.custom.esbuildExclude?.postgres ?? []) : exclude;
+  return { ...options, external: [...(options.external ?? []), ...excluded], plugins: esbuildPlugins };
 }
 
 /** Writes `entry`'s bundle (and its source map) to `outfile`; returns the bundle's size in bytes. */

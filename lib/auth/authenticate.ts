@@ -1,20 +1,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import { sessions, users } from '#db/schema.ts';
 import { type AccessClaims, verifyAccessToken } from '#lib/auth/tokens.ts';
 import { AppError } from '#lib/core/errors.ts';
-import { type RateRule, type RuleName, rateRuleOf } from '#lib/infra/config.ts';
+import type { RuleName } from '#lib/infra/config.ts';
 import { database } from '#lib/infra/database.ts';
-import {
-  asyncCommit,
-  type CounterRow,
-  type LimitState,
-  limiterFailure,
-  limitState,
-  rateLimitKey,
-  upsertHit,
-  userSubject,
-} from '#lib/infra/rate-limit.ts';
+import { hitFound, type LimitState, userSubject } from '#lib/infra/rate-limit.ts';
 import type { Role } from '#lib/users/schemas.ts';
 
 /** Who is calling, as established by the bearer step of the pipeline. */
@@ -64,71 +53,41 @@ export const verifyCaller = (event: APIGatewayProxyEvent): Promise<AccessClaims>
  * rather than at token expiry. The query is sent before this returns (postgres.js sends on
  * `then`), so queries made after it share its round trip.
  *
- * With `count`, the same statement counts the request against a rate-limit rule: against the
- * user when the session is live, else against `count.otherwise` (the client IP), so a request
- * pays one round trip for both. `limit` is then the state of that rule (undefined when the rule
- * is off or, failing on its own, was not counted).
+ * With `count`, the request also counts against a rate-limit rule: against the user when the
+ * session is live, else against `count.otherwise` (the client IP); with the PostgreSQL store in
+ * the same statement, one round trip for both (lib/infra/rate-limit.ts `hitFound`). `limit` is
+ * then the state of that rule (undefined when the rule is off or, failing on its own, was not
+ * counted).
  */
 export async function checkSession(
   claims: AccessClaims,
   count?: { rule: RuleName; otherwise: string },
 ): Promise<SessionCheck> {
-  const rule = count && rateRuleOf(count.rule);
-  if (count && rule) {
-    try {
-      return await checkAndCount(claims, count.rule, rule, count.otherwise);
-    } catch (error) {
-      // A limiter failing on its own (the API rule fails open); an outage propagates (503).
-      limiterFailure(count.rule, error);
-    }
-  }
-  const [row] = await database()
-    .db.select({ role: users.role, emailVerifiedAt: users.emailVerifiedAt })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(
-      and(
-        eq(sessions.id, claims.sessionId),
-        eq(sessions.userId, claims.userId),
-        isNull(sessions.revokedAt),
-        gt(sessions.expiresAt, sql`now()`),
-      ),
-    );
-  return { account: row && accountOf(row.role, row.emailVerifiedAt), limit: undefined };
+  const probe = () => liveSession(claims);
+  const { row, limit } = count
+    ? await hitFound<SessionRow>(count.rule, probe, count.otherwise)
+    : { row: (await probe())[0], limit: undefined };
+  return { account: row && accountOf(row.role, row.email_verified_at), limit };
+}
+
+interface SessionRow {
+  role: Role;
+  email_verified_at: string | null;
+  /** The rate-limit subject of a live session's caller: its user. */
+  subject: string;
+}
+
+/** The session's account when the session is live, by primary keys. */
+function liveSession(claims: AccessClaims) {
+  const { sql } = database();
+  return sql<SessionRow[]>`
+    select u.role, u.email_verified_at, ${userSubject(claims.userId)}::text as subject
+    from sessions s join users u on u.id = s.user_id
+    where s.id = ${claims.sessionId} and s.user_id = ${claims.userId}
+      and s.revoked_at is null and s.expires_at > now()`;
 }
 
 const accountOf = (role: Role, emailVerifiedAt: Date | string | null) => ({
   role,
   emailVerified: emailVerifiedAt !== null,
 });
-
-interface LiveCountedRow extends CounterRow {
-  live: boolean;
-  role: Role | null;
-  email_verified_at: string | null;
-}
-
-async function checkAndCount(claims: AccessClaims, ruleName: RuleName, rule: RateRule, otherwise: string) {
-  const { sql: query } = database();
-  const userKey = rateLimitKey(ruleName, userSubject(claims.userId));
-  const otherKey = rateLimitKey(ruleName, otherwise);
-  const [row] = await query<LiveCountedRow[]>`
-    with live as (
-      select u.role, u.email_verified_at
-      from sessions s join users u on u.id = s.user_id
-      where s.id = ${claims.sessionId} and s.user_id = ${claims.userId}
-        and s.revoked_at is null and s.expires_at > now()
-    ),
-    counted as (
-      ${upsertHit(query`case when exists (select from live) then ${userKey} else ${otherKey} end`, rule.windowSeconds)}
-    )
-    select
-      exists (select from live) as live, live.role, live.email_verified_at,
-      counted.count, counted.window_start, counted.reset, ${asyncCommit()}
-    from counted left join live on true`;
-  if (!row) throw new Error('rate-limit upsert returned no row');
-  return {
-    account: row.live && row.role ? accountOf(row.role, row.email_verified_at) : undefined,
-    limit: limitState(ruleName, row.live ? userKey : otherKey, rule.limit, row),
-  };
-}

@@ -1,10 +1,15 @@
-import { sql } from 'drizzle-orm';
-import type { Transaction } from '#db/client.ts';
-import { rateLimits } from '#db/schema.ts';
 import type { RuleName } from '#lib/infra/config.ts';
 import { countRejection } from '#lib/infra/metrics.ts';
-import { likeLiteral } from '#lib/infra/query.ts';
-import { emailSubject, hit, ipSubject, type LimitState, type RateLimitMeter, release } from '#lib/infra/rate-limit.ts';
+import {
+  type CounterChanges,
+  clearing,
+  emailSubject,
+  hit,
+  ipSubject,
+  type LimitState,
+  type RateLimitMeter,
+  release,
+} from '#lib/infra/rate-limit.ts';
 
 /**
  * Failed logins (README, Rate limits): counted per email and client network, so an attacker
@@ -49,10 +54,10 @@ export async function takeLoginFailureSlots(
   attempt: PasswordAttempt,
 ): Promise<FailureSlots> {
   const subject = emailSubject(email);
-  // Sent together: postgres.js pipelines them on one connection, one round trip for both.
+  // Sent together: one round trip for both. Both are the email's, for clearLoginFailures.
   const states = await Promise.all([
-    hit('loginFailures', `${subject}|${ipSubject(ip)}`),
-    hit('loginFailuresEmail', subject),
+    hit('loginFailures', `${subject}|${ipSubject(ip)}`, subject),
+    hit('loginFailuresEmail', subject, subject),
   ]);
   const taken = states.filter((state): state is LimitState => state !== undefined);
   const refusing = REFUSED_BY[attempt];
@@ -78,14 +83,9 @@ export async function releaseLoginFailureSlots(meter: RateLimitMeter, taken: Fai
 
 /**
  * Deletes every failed-login counter of an email, from every network: the way back from a
- * lockout (password reset). A pattern match on the key: this runs only on a reset, and the
- * clean-up keeps the table to the windows still open.
+ * lockout (password reset). With the PostgreSQL store, statements of the caller's transaction;
+ * with another, made once it commits.
  */
-export async function clearLoginFailures(executor: Transaction, email: string): Promise<void> {
-  const subject = likeLiteral(emailSubject(email));
-  await executor
-    .delete(rateLimits)
-    .where(
-      sql`${rateLimits.key} like ${`loginFailures:%:${subject}|%`} or ${rateLimits.key} like ${`loginFailuresEmail:%:${subject}`}`,
-    );
+export function clearLoginFailures(email: string): CounterChanges {
+  return clearing(emailSubject(email));
 }

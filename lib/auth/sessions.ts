@@ -11,7 +11,7 @@ import { config } from '#lib/infra/config.ts';
 import { database, pipelinedTransaction } from '#lib/infra/database.ts';
 import { countEvent } from '#lib/infra/metrics.ts';
 import { pageOffset, pageWithTotal } from '#lib/infra/query.ts';
-import { hitKey, ipSubject, type LimitState, type RateLimitMeter, rateLimitKey } from '#lib/infra/rate-limit.ts';
+import { hitSubjectFound, ipSubject, type LimitState, type RateLimitMeter } from '#lib/infra/rate-limit.ts';
 import type { Role } from '#lib/users/schemas.ts';
 
 /**
@@ -193,16 +193,19 @@ export async function rotateRefreshToken(
 /**
  * RATE_LIMIT_REFRESH counts per session for a token of one, so clients behind one NAT do not
  * use up each other's refreshes, and per client IP for a token of none, so guessing is limited.
- * One statement finds the token's session and counts; undefined when the rule is off. An auth
- * rule: if the count cannot be written, the refresh fails closed (503).
+ * The token's session is found and counted in one statement with the PostgreSQL store
+ * (lib/infra/rate-limit.ts `hitFound`); undefined when the rule is off. An auth rule: if the
+ * count cannot be written, the refresh fails closed (503).
  */
 function countRefresh(tokenHash: string, ip: string): Promise<LimitState | undefined> {
   const { sql: query } = database();
-  const bySession = rateLimitKey('refresh', 'session:');
-  const byIp = rateLimitKey('refresh', ipSubject(ip));
-  return hitKey(
+  return hitSubjectFound(
     'refresh',
-    query`coalesce(${bySession} || (select session_id::text from refresh_tokens where token_hash = ${tokenHash}), ${byIp})`,
+    () =>
+      query<
+        { subject: string }[]
+      >`select 'session:' || session_id::text as subject from refresh_tokens where token_hash = ${tokenHash}`,
+    ipSubject(ip),
   );
 }
 

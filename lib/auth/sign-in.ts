@@ -4,7 +4,7 @@ import { type AuditEventInput, eventStatement } from '#lib/audit/audit.ts';
 import type { Tokens } from '#lib/auth/schemas.ts';
 import { type ClientInfo, sessionStatements } from '#lib/auth/sessions.ts';
 import { database } from '#lib/infra/database.ts';
-import { type LimitState, releaseStatement } from '#lib/infra/rate-limit.ts';
+import { type LimitState, releasing } from '#lib/infra/rate-limit.ts';
 import type { Role } from '#lib/users/schemas.ts';
 
 /**
@@ -81,6 +81,11 @@ export interface SignInStatements {
   statements: SQLWrapper[];
   /** The limiter states once the releases are written, for the answer's RateLimit headers. */
   released: LimitState[];
+  /**
+   * What is left once the statements are committed: with a rate-limit store outside the
+   * database, the releases themselves (lib/infra/rate-limit.ts `releasing`).
+   */
+  afterCommit(): Promise<void>;
   /** The token pair, once the statements are written. */
   tokens(): Promise<Tokens>;
 }
@@ -108,26 +113,31 @@ export function signInStatements(request: SignInRequest): SignInStatements {
   const session = sessionStatements(request.account, request.client);
   const method = request.proven.at(-1) ?? request.proven[0];
   const event = (request.recordAs ?? loginSucceeded(request))({ sessionId: session.sessionId, method });
-  const releases = (request.slots ?? []).map(releaseStatement);
+  const releases = releasing(request.slots ?? []);
   return {
     sessionId: session.sessionId,
-    statements: [
-      ...session.statements,
-      eventStatement(database().db, event),
-      ...releases.map((release) => release.statement),
-    ],
-    released: releases.map((release) => release.released),
+    statements: [...session.statements, eventStatement(database().db, event), ...releases.statements],
+    released: releases.released,
+    afterCommit: releases.afterCommit,
     tokens: session.tokens,
   };
 }
 
-/** The gate inside a way in's own transaction (register, reset): its statements, sent together. */
+/**
+ * The gate inside a way in's own transaction (register, reset): its statements, sent together.
+ * With `slots`, the caller runs `afterCommit` once its transaction commits.
+ */
 export async function signIn(
   tx: Transaction,
   request: SignInRequest,
-): Promise<{ sessionId: string; tokens: Tokens; released: LimitState[] }> {
+): Promise<{ sessionId: string; tokens: Tokens; released: LimitState[]; afterCommit: () => Promise<void> }> {
   const started = signInStatements(request);
   // One code path for each, so they reach the connection in this order: the lock comes first.
   await Promise.all(started.statements.map((statement) => tx.execute(statement.getSQL())));
-  return { sessionId: started.sessionId, tokens: await started.tokens(), released: started.released };
+  return {
+    sessionId: started.sessionId,
+    tokens: await started.tokens(),
+    released: started.released,
+    afterCommit: started.afterCommit,
+  };
 }

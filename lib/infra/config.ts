@@ -243,6 +243,28 @@ const baseEntries = {
     v.transform((mode) => mode.trim() || 'optional'),
     v.picklist(['optional', 'required'], 'must be optional or required'),
   ),
+  // Where the rate-limit counters live (lib/infra/rate-limit.ts): the database, or a Valkey
+  // (or Redis) server every instance reaches at VALKEY_URL; its keys start with VALKEY_KEY_PREFIX.
+  RATE_LIMIT_STORE: v.pipe(
+    v.optional(v.string(), ''),
+    v.transform((store) => store.trim() || 'postgres'),
+    v.picklist(['postgres', 'valkey'], 'must be postgres or valkey'),
+  ),
+  VALKEY_URL: v.pipe(
+    v.optional(v.string(), ''),
+    v.transform((url) => url.trim()),
+    v.check(
+      (url) => url === '' || /^rediss?:\/\/[^\s/?#]+(\/\d{0,2})?(\?\S*)?$/.test(url),
+      'must be a redis:// or rediss:// URL such as rediss://cache.example.com:6379',
+    ),
+    v.transform((url) => (url === '' ? undefined : url)),
+  ),
+  VALKEY_KEY_PREFIX: v.pipe(
+    v.optional(v.string(), ''),
+    v.transform((prefix) => prefix || 'taskapi:rl:'),
+    // Braces would change the keys' hash tags (lib/infra/rate-limit-valkey.ts).
+    v.regex(/^[\x21-\x7a\x7c\x7e]{1,64}$/, 'must be 1 to 64 printable characters, no spaces or braces'),
+  ),
   ...rateRuleEntries,
 };
 
@@ -268,6 +290,14 @@ const envSchema = (needed: readonly string[]) =>
         'must be an address of the SES identity SES_IDENTITY_ARN names (SES sends only as a verified identity)',
       ),
       ['MAIL_FROM'],
+    ),
+    v.forward(
+      v.partialCheck(
+        [['RATE_LIMIT_STORE'], ['VALKEY_URL']],
+        (env) => env.RATE_LIMIT_STORE !== 'valkey' || env.VALKEY_URL !== undefined,
+        'is required when RATE_LIMIT_STORE is valkey',
+      ),
+      ['VALKEY_URL'],
     ),
   );
 

@@ -1,23 +1,25 @@
 import { createHmac } from 'node:crypto';
-import { sql as dsql } from 'drizzle-orm';
+import type { SQLWrapper } from 'drizzle-orm';
 import ipaddr from 'ipaddr.js';
+import type { PendingQuery } from 'postgres';
 import { AppError, isDatabaseUnavailable, serviceUnavailable } from '#lib/core/errors.ts';
 import { derivedKey } from '#lib/core/keys.ts';
 import { normaliseEmail } from '#lib/core/schema.ts';
-import { MAX_RATE_WINDOW_SECONDS, RATE_LIMIT_RULES, type RuleName, rateRuleOf } from '#lib/infra/config.ts';
-import { database, deleteInBatches, type Fragment } from '#lib/infra/database.ts';
+import { config, MAX_RATE_WINDOW_SECONDS, RATE_LIMIT_RULES, type RuleName, rateRuleOf } from '#lib/infra/config.ts';
 import { log } from '#lib/infra/log.ts';
 import { countRejection } from '#lib/infra/metrics.ts';
+import { deleteWindowsBefore, postgresStore } from '#lib/infra/rate-limit-postgres.ts';
+import type { Counter, RateLimitStore } from '#lib/infra/rate-limit-store.ts';
+import { valkeyStore } from '#lib/infra/rate-limit-valkey.ts';
 
 /**
- * Rate limits counted in PostgreSQL: Lambda instances share no memory, so a counter anywhere
- * else would be per instance. Each hit is one atomic upsert on a fixed window, with nothing
- * held between statements, so it works through a transaction-mode pooler.
- *
- * Windows are fixed and aligned on the database clock (`now()`), the one clock every instance
- * shares: a rule of 10/15m counts hits in [hh:00, hh:15), [hh:15, hh:30), and so on. A client
- * can thus get up to twice the limit across a window boundary; in exchange every hit costs one
- * row write and no scan.
+ * The rate limiter: rules (lib/infra/config.ts) counted per subject (an address, a user, an
+ * email) in a store every Lambda instance shares, since instances share no memory. The store
+ * is RATE_LIMIT_STORE's: PostgreSQL (the default, lib/infra/rate-limit-postgres.ts) or Valkey
+ * (lib/infra/rate-limit-valkey.ts); both count in fixed windows aligned on their own clock
+ * (lib/infra/rate-limit-store.ts). Nothing here depends on which: where the PostgreSQL store
+ * can count inside the database's statements, the functions below use that, and make the
+ * store's calls otherwise.
  */
 
 /** Rules guarding authentication: when their counter cannot be written they fail closed. */
@@ -30,16 +32,11 @@ const AUTH_RULES: ReadonlySet<RuleName> = new Set([
   'refresh',
 ]);
 
-export interface LimitState {
+/** A rule's counter after a hit (its key, count, window and reset), with the rule's verdict. */
+export interface LimitState extends Counter {
   rule: RuleName;
-  key: string;
   limit: number;
-  windowStart: string;
-  /** Hits counted in this window, this one included. */
-  count: number;
   remaining: number;
-  /** Seconds until this window ends, at least 1. */
-  resetSeconds: number;
   exceeded: boolean;
 }
 
@@ -57,7 +54,7 @@ export function ipSubject(ip: string): string {
 
 export const userSubject = (userId: string) => `user:${userId}`;
 
-/** Emails are kept as a keyed hash: the table then holds no address anyone typed, real or not. */
+/** Emails are kept as a keyed hash: the store then holds no address anyone typed, real or not. */
 export const emailSubject = (email: string) =>
   `email:${createHmac('sha256', derivedKey('rate-limit email')).update(normaliseEmail(email)).digest('base64url')}`;
 
@@ -74,98 +71,96 @@ export function rateLimitKey(rule: RuleName, subject: string): string {
  */
 export function limiterFailure(rule: RuleName, error: unknown): void {
   if (AUTH_RULES.has(rule)) throw serviceUnavailable(error);
-  if (isDatabaseUnavailable(error)) throw error;
+  // Only a store in the database fails with it; another store's outage is its own.
+  if (rateLimitStore().inDatabase && isDatabaseUnavailable(error)) throw error;
   const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
   // Name and SQLSTATE only: a driver message may quote the key (an address or a user id).
   log.error('rate limit not counted; request allowed', { rule, error: { name, code } });
 }
 
-/** What the counting upsert returns (`upsertHit`). */
-export interface CounterRow {
-  key: string;
-  count: number;
-  /** As PostgreSQL prints it: the client reads timestamps as text (Drizzle sets that up). */
-  window_start: string;
-  reset: number;
+let store: RateLimitStore | undefined;
+
+/** The store of this instance's configuration (RATE_LIMIT_STORE), made on first use; nothing connects before a hit. */
+export function rateLimitStore(): RateLimitStore {
+  if (!store) {
+    const { RATE_LIMIT_STORE, VALKEY_URL, VALKEY_KEY_PREFIX } = config();
+    // The configuration requires VALKEY_URL with RATE_LIMIT_STORE=valkey.
+    store = RATE_LIMIT_STORE === 'valkey' && VALKEY_URL ? valkeyStore(VALKEY_URL, VALKEY_KEY_PREFIX) : postgresStore;
+  }
+  return store;
 }
 
-/**
- * The statement that counts one hit on `key` (a value, or an expression of the statement it is
- * part of) in the current fixed window of `windowSeconds`, returning a `CounterRow`. A
- * data-modifying CTE, so another statement can carry it (lib/auth/authenticate.ts).
- */
-export function upsertHit(key: string | Fragment, windowSeconds: number): Fragment {
-  const { sql } = database();
-  return sql`
-    insert into rate_limits as r (key, window_start, count)
-    select
-      ${key},
-      to_timestamp((floor(extract(epoch from now()) / ${windowSeconds}::int) * ${windowSeconds}::int)::float8),
-      1
-    on conflict (key, window_start) do update set count = least(r.count + 1, 2147483647)
-    returning
-      r.key,
-      r.count,
-      r.window_start,
-      greatest(1, ceil(extract(epoch from r.window_start) + ${windowSeconds}::int - extract(epoch from now())))::int
-        as reset`;
+/** Closes the store's connection (tests and scripts; a Lambda instance keeps it). */
+export async function closeRateLimitStore(): Promise<void> {
+  const closing = store;
+  store = undefined;
+  await closing?.close();
 }
-
-/**
- * Selected by every statement that counts: its transaction then commits without waiting for the
- * WAL flush. Safe because a counter is a limit, not a record: a crash can lose only the last
- * fraction of a second of hits (never a part of a statement, never another table's rows), which
- * gives a client a few extra attempts once, while every hit saves a disk flush.
- */
-const ASYNC_COMMIT = "set_config('synchronous_commit', 'off', true)";
-export const asyncCommit = () => database().sql.unsafe(ASYNC_COMMIT);
 
 /** The state of a rule after a counted hit. */
-export function limitState(rule: RuleName, key: string, limit: number, row: CounterRow): LimitState {
+function limitState(rule: RuleName, limit: number, counter: Counter): LimitState {
   return {
+    ...counter,
     rule,
-    key,
     limit,
-    windowStart: row.window_start,
-    count: row.count,
-    remaining: Math.max(0, limit - row.count),
-    resetSeconds: row.reset,
-    exceeded: row.count > limit,
+    remaining: Math.max(0, limit - counter.count),
+    exceeded: counter.count > limit,
   };
 }
 
-/** Counts one hit against a rule; undefined when the rule is off (or, for the API, could not count). */
-export function hit(rule: RuleName, subject: string): Promise<LimitState | undefined> {
-  return hitKey(rule, rateLimitKey(rule, subject));
-}
-
 /**
- * `hit` on a key the statement works out (`upsertHit`), for a subject only the database knows:
- * the refresh rule's session, found from the token in the same statement.
+ * Counts one hit against a rule; undefined when the rule is off (or, for the API, could not
+ * count). `owner` is the part of the subject that `clearing` deletes every counter of.
  */
-export async function hitKey(rule: RuleName, key: string | Fragment): Promise<LimitState | undefined> {
+export async function hit(rule: RuleName, subject: string, owner?: string): Promise<LimitState | undefined> {
   const ruleConfig = rateRuleOf(rule);
   if (!ruleConfig) return undefined;
-  const { sql } = database();
-  let row: CounterRow | undefined;
   try {
-    [row] = await sql<CounterRow[]>`
-      with counted as (${upsertHit(key, ruleConfig.windowSeconds)})
-      select key, count, window_start, reset, ${asyncCommit()} from counted`;
+    const counter = await rateLimitStore().hit(rateLimitKey(rule, subject), ruleConfig.windowSeconds, owner);
+    return limitState(rule, ruleConfig.limit, counter);
   } catch (error) {
     limiterFailure(rule, error);
     return undefined;
   }
-  if (!row) {
-    limiterFailure(rule, new Error('rate-limit upsert returned no row'));
-    return undefined;
-  }
-  return limitState(rule, row.key, ruleConfig.limit, row);
 }
 
-const releaseSql = (state: LimitState) => dsql`
-  update rate_limits set count = count - 1
-  where key = ${state.key} and window_start = ${state.windowStart} and count > 0`;
+/**
+ * Runs `probe`, a query of at most one row with a text column `subject`, and counts a hit
+ * against `rule` on that subject when it finds a row, else on `otherwise`: the bearer check
+ * counts the caller's user only when the session is live. With the PostgreSQL store this is one
+ * statement; with another, the probe and then the hit. The probe's own failure propagates.
+ */
+export async function hitFound<Row extends { subject: string }>(
+  rule: RuleName,
+  probe: () => PendingQuery<Row[]>,
+  otherwise: string,
+): Promise<{ row: Row | undefined; limit: LimitState | undefined }> {
+  const ruleConfig = rateRuleOf(rule);
+  const inDatabase = rateLimitStore().inDatabase;
+  if (ruleConfig && inDatabase) {
+    try {
+      const prefix = rateLimitKey(rule, '');
+      const found = await inDatabase.hitFound<Row>(probe(), prefix, prefix + otherwise, ruleConfig.windowSeconds);
+      return { row: found.row, limit: limitState(rule, ruleConfig.limit, found.counter) };
+    } catch (error) {
+      // A limiter failing on its own (the API rule fails open); an outage propagates (503).
+      limiterFailure(rule, error);
+      const [row] = await probe();
+      return { row, limit: undefined };
+    }
+  }
+  const [row] = await probe();
+  return { row, limit: ruleConfig ? await hit(rule, row?.subject ?? otherwise) : undefined };
+}
+
+/** `hitFound` for the count alone: nothing is queried when the rule is off. */
+export async function hitSubjectFound(
+  rule: RuleName,
+  probe: () => PendingQuery<{ subject: string }[]>,
+  otherwise: string,
+): Promise<LimitState | undefined> {
+  return rateRuleOf(rule) ? (await hitFound(rule, probe, otherwise)).limit : undefined;
+}
 
 /** The state of a rule once a hit is taken back. */
 function released(state: LimitState): LimitState {
@@ -176,16 +171,61 @@ function released(state: LimitState): LimitState {
 /** Takes back one hit (a provisional one that turned out not to count); returns the new state. */
 export async function release(state: LimitState): Promise<LimitState> {
   try {
-    await database().db.execute(dsql`${releaseSql(state)} returning ${dsql.raw(ASYNC_COMMIT)}`);
+    await rateLimitStore().release(state);
   } catch (error) {
     limiterFailure(state.rule, error);
   }
   return released(state);
 }
 
-/** `release` as a statement of the caller's transaction (which commits durably: it holds more than counters), and the state once it is written. */
-export const releaseStatement = (state: LimitState) => ({ statement: releaseSql(state), released: released(state) });
+/**
+ * Changes to counters that belong with a database transaction: with the PostgreSQL store they
+ * are `statements` of it (committed durably with the rest); with another store they are made
+ * by `afterCommit`, where a failure is logged and not thrown, since what the transaction did is
+ * done (a counter then keeps a hit it should have lost, until its window ends).
+ */
+export interface CounterChanges {
+  statements: SQLWrapper[];
+  afterCommit(): Promise<void>;
+}
 
+function counterChanges(
+  statements: (inDatabase: NonNullable<RateLimitStore['inDatabase']>) => SQLWrapper[],
+  calls: (store: RateLimitStore) => Promise<unknown>,
+): CounterChanges {
+  const store = rateLimitStore();
+  if (store.inDatabase) return { statements: statements(store.inDatabase), afterCommit: async () => {} };
+  return {
+    statements: [],
+    afterCommit: () =>
+      calls(store).then(
+        () => undefined,
+        (error) => {
+          const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+          log.error('rate-limit counters not changed after the commit', { error: { name, code } });
+        },
+      ),
+  };
+}
+
+/** `release` of several hits alongside a transaction, and their states once taken back. */
+export function releasing(states: readonly LimitState[]): CounterChanges & { released: LimitState[] } {
+  return {
+    ...counterChanges(
+      (inDatabase) => states.map((state) => inDatabase.releaseStatement(state)),
+      (store) => Promise.all(states.map((state) => store.release(state))),
+    ),
+    released: states.map(released),
+  };
+}
+
+/** Deletes every counter of an owner (`hit`'s), in every window, alongside a transaction. */
+export function clearing(owner: string): CounterChanges {
+  return counterChanges(
+    (inDatabase) => [inDatabase.clearStatement(owner)],
+    (store) => store.clear(owner),
+  );
+}
 export const rateLimited = () =>
   new AppError('RATE_LIMIT_EXCEEDED', 'Too many requests; retry after the number of seconds in Retry-After');
 
@@ -247,13 +287,10 @@ function retentionSeconds(): number {
   return windows.length > 0 ? Math.max(...windows) : MAX_RATE_WINDOW_SECONDS;
 }
 
-/** Deletes windows that ended, in batches (lib/infra/database.ts `deleteInBatches`). */
-export async function deleteExpiredWindows(timeLeftMs: () => number): Promise<number> {
-  const retention = retentionSeconds();
-  const { sql } = database();
-  return deleteInBatches(
-    'rate_limits',
-    () => sql`window_start < now() - make_interval(secs => ${retention}::int)`,
-    timeLeftMs,
-  );
+/**
+ * Deletes the PostgreSQL store's windows that ended, in batches, whichever store is in use: a
+ * stage moved to Valkey keeps none for long. (Valkey's counters expire by themselves.)
+ */
+export function deleteExpiredWindows(timeLeftMs: () => number): Promise<number> {
+  return deleteWindowsBefore(retentionSeconds(), timeLeftMs);
 }

@@ -210,7 +210,7 @@ export async function resetPassword(
   // work, and no connection waits on the hash. The spend below still decides (a race loses there).
   await assertLiveOneTimeToken(database().db, token, 'reset_password');
   const passwordHash = await hashPassword(password);
-  return database().db.transaction(async (tx) => {
+  const { failures, ...reset } = await database().db.transaction(async (tx) => {
     const spent = await consumeOneTimeToken(tx, token, 'reset_password');
     // A credential change: every session and every other pending link of the account ends.
     const { user: row, revokedSessionIds } = await credentialsChanged(tx, spent.userId, 'password_reset', {
@@ -218,7 +218,8 @@ export async function resetPassword(
     });
     // Rolls back with the token unspent, so the link still works with another password.
     if (passwordMentionsEmail(password, row.email)) throw passwordMentionsEmailError();
-    await clearLoginFailures(tx, row.email);
+    const failures = clearLoginFailures(row.email);
+    for (const statement of failures.statements) await tx.execute(statement);
     // The reset's own event records the session it starts: no login.succeeded besides it.
     const { tokens } = await signIn(tx, {
       account: row,
@@ -232,8 +233,10 @@ export async function resetPassword(
         details: { revokedSessionIds, sessionId },
       }),
     });
-    return { user: toUser(row), tokens };
+    return { user: toUser(row), tokens, failures };
   });
+  await failures.afterCommit();
+  return reset;
 }
 
 /**

@@ -87,6 +87,7 @@ export async function login(
   }
   const signedIn = signInStatements({ account: row, proven: ['password'], client, slots: failures.slots });
   await transactionBatch(signedIn.statements);
+  await signedIn.afterCommit();
   for (const state of signedIn.released) meter.record(state);
   return { user: toUser(row), tokens: await signedIn.tokens() };
 }

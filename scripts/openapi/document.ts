@@ -382,7 +382,7 @@ Register or log in for a token pair. Send the access token as \`Authorization: B
 
 ## Rate limits
 
-Counted in PostgreSQL, so every instance shares them. The auth routes have rules of their own, per client IP (and failed logins per email); every other request counts against \`RATE_LIMIT_API\`, per user (per client IP without a valid token). Health checks, preflights, this reference and the unknown-route 404 are not limited; each operation says which rules apply. Over a limit: 429 \`RATE_LIMIT_EXCEEDED\` with \`Retry-After\`; every answer of a limited route carries \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\` while its rule is on. In deployed stages API Gateway's usage plan may also answer 429 (\`{"message":"Too Many Requests"}\`) before the API sees the request, and a missing or wrong API key gets API Gateway's 403 (\`{"message":"Forbidden"}\`).
+Counted in one store every instance shares (PostgreSQL, or Valkey). The auth routes have rules of their own, per client IP (and failed logins per email); every other request counts against \`RATE_LIMIT_API\`, per user (per client IP without a valid token). Health checks, preflights, this reference and the unknown-route 404 are not limited; each operation says which rules apply. Over a limit: 429 \`RATE_LIMIT_EXCEEDED\` with \`Retry-After\`; every answer of a limited route carries \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\` while its rule is on. In deployed stages API Gateway's usage plan may also answer 429 (\`{"message":"Too Many Requests"}\`) before the API sees the request, and a missing or wrong API key gets API Gateway's 403 (\`{"message":"Forbidden"}\`).
 `;
 
 const TAGS: { name: RouteDeclaration['tag']; description: string }[] = [

@@ -135,6 +135,9 @@ const STAGES: Stage[] = [
       alarmEmail: 'oncall@example.test',
       alarm5xxRate: '0.02',
       alarmLoginLocked: '50',
+      // Rate limits in ElastiCache Serverless for Valkey (dev keeps the default, PostgreSQL).
+      rateLimitStore: 'valkey',
+      vpcId: 'vpc-0prod',
     },
   },
 ];
@@ -156,6 +159,10 @@ interface Packaged {
 }
 
 const ELF_MACHINE = { x86_64: 0x3e, arm64: 0xb7 } as const;
+
+/** ioredis and what it requires (package.json of ioredis 6), the Valkey store's client. */
+const IOREDIS_PACKAGES =
+  /^node_modules\/(ioredis|@ioredis\/commands|debug|ms|denque|redis-errors|redis-parser|standard-as-callback)\//;
 const NPM_CPU = { x86_64: 'x64', arm64: 'arm64' } as const;
 
 const run = promisify(execFile);
@@ -434,9 +441,22 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
       expect(resource.Properties.Architectures, id).toEqual([stage.architecture]);
       expect(resource.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
       if (secretsOf(name).some((secret) => secret.includes('database-url'))) {
+        const groups = stage.params.securityGroupIds;
         expect(resource.Properties.VpcConfig, id).toEqual({
           SubnetIds: { 'Fn::Split': [',', stage.params.subnetIds] },
-          SecurityGroupIds: { 'Fn::Split': [',', stage.params.securityGroupIds] },
+          // With the Valkey store (a deploy-time condition), also its cache's client group.
+          SecurityGroupIds: {
+            'Fn::Split': [
+              ',',
+              {
+                'Fn::If': [
+                  'RateLimitsInValkey',
+                  { 'Fn::Join': [',', [groups, { Ref: 'RateLimitCacheClientSecurityGroup' }]] },
+                  groups,
+                ],
+              },
+            ],
+          },
         });
       } else {
         expect(resource.Properties.VpcConfig, id).toBeUndefined();
@@ -711,6 +731,8 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
       // The environment passes the start-up check, secrets aside, and sends through SES.
       const checked = parseConfig({
         ...variables,
+        // The cache's endpoint is known at deploy time (Fn::If, Fn::GetAtt).
+        VALKEY_URL: stage.params.rateLimitStore === 'valkey' ? 'rediss://rate-limits.serverless.cache.test:6379' : '',
         DATABASE_URL: 'postgres://pooler/taskapi',
         JWT_SECRET: 'j'.repeat(32),
       });
@@ -775,6 +797,62 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
         RATE_LIMIT_REGISTER: '5/1h',
         RATE_LIMIT_REFRESH: '30/15m',
         RATE_LIMIT_API: '100/1m',
+      });
+    }
+  });
+
+  it('keeps the rate limits in the database, or in a Valkey cache of its own with rateLimitStore: valkey', () => {
+    const { template, stage } = current();
+    const store = stage.params.rateLimitStore ?? 'postgres';
+
+    // The cache and its groups exist only when the condition holds, decided by the stage param.
+    expect(template.Conditions?.RateLimitsInValkey).toEqual({ 'Fn::Equals': [store, 'valkey'] });
+    const conditional = Object.entries(template.Resources).filter(([, r]) => r.Condition === 'RateLimitsInValkey');
+    expect(conditional.map(([id]) => id).sort()).toEqual([
+      'RateLimitCache',
+      'RateLimitCacheClientSecurityGroup',
+      'RateLimitCacheSecurityGroup',
+    ]);
+    expect(template.Resources.RateLimitCache).toMatchObject({
+      Type: 'AWS::ElastiCache::ServerlessCache',
+      Properties: {
+        Engine: 'valkey',
+        SubnetIds: { 'Fn::Split': [',', stage.params.subnetIds] },
+        SecurityGroupIds: [{ Ref: 'RateLimitCacheSecurityGroup' }],
+      },
+    });
+    // Reachable from the functions' client group only, on the cache's two ports.
+    const cacheGroup = template.Resources.RateLimitCacheSecurityGroup;
+    expect(cacheGroup?.Properties.VpcId).toBe(stage.params.vpcId ?? '');
+    expect(cacheGroup?.Properties.SecurityGroupIngress).toEqual([
+      {
+        IpProtocol: 'tcp',
+        FromPort: 6379,
+        ToPort: 6380,
+        SourceSecurityGroupId: { Ref: 'RateLimitCacheClientSecurityGroup' },
+        Description: 'the functions',
+      },
+    ]);
+    for (const [id, resource] of ofType(template, 'AWS::Lambda::Function')) {
+      expect(resource.Properties.Environment.Variables, id).toMatchObject({
+        RATE_LIMIT_STORE: store,
+        VALKEY_URL: {
+          'Fn::If': [
+            'RateLimitsInValkey',
+            {
+              'Fn::Join': [
+                '',
+                [
+                  'rediss://',
+                  { 'Fn::GetAtt': ['RateLimitCache', 'Endpoint.Address'] },
+                  ':',
+                  { 'Fn::GetAtt': ['RateLimitCache', 'Endpoint.Port'] },
+                ],
+              ],
+            },
+            '',
+          ],
+        },
       });
     }
   });
@@ -1117,12 +1195,21 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
         files.filter((file) => /\.m?js$/.test(file) && !file.startsWith('node_modules/')),
         name,
       ).toEqual([`functions/${name}.mjs`]);
+      const bundle =
+        entries
+          .find((entry) => entry.name === `functions/${name}.mjs`)
+          ?.data()
+          .toString('utf8') ?? '';
+      // The Valkey store's client, loaded on first use and only in a stage that uses it.
+      const valkeyClient = stage.params.rateLimitStore === 'valkey' && bundle.includes('import("ioredis")');
       const allowed = (file: string) =>
         file === `functions/${name}.mjs` ||
         file === `functions/${name}.mjs.map` ||
         (name === 'migrate' && file.startsWith('db/migrations/')) ||
         (hashing.has(name) &&
-          (file.startsWith('node_modules/@node-rs/argon2/') || file.startsWith(`node_modules/${platformPackage}/`)));
+          (file.startsWith('node_modules/@node-rs/argon2/') || file.startsWith(`node_modules/${platformPackage}/`))) ||
+        (valkeyClient && IOREDIS_PACKAGES.test(file));
+      expect(files.includes('node_modules/ioredis/package.json'), name).toBe(valkeyClient);
       expect(
         files.filter((file) => !allowed(file)),
         name,
@@ -1134,11 +1221,6 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
         );
         expect(entry.size, `${name}: ${entry.name}`).toBeLessThan(4 * 1024 * 1024);
       }
-      const bundle =
-        entries
-          .find((entry) => entry.name === `functions/${name}.mjs`)
-          ?.data()
-          .toString('utf8') ?? '';
       // The Lambda runtime's AWS SDK, loaded only when SES sends (lib/mail/transport.ts).
       if (bundle.includes('@aws-sdk/client-sesv2')) expect(bundle, name).toContain('import("@aws-sdk/client-sesv2")');
       for (const devOnly of [

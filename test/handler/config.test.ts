@@ -98,6 +98,33 @@ describe('configuration', () => {
     expect(() => parseConfig({ ...valid, ...override })).toThrow(expect.objectContaining({ message }));
   });
 
+  it('keeps the rate limits in PostgreSQL unless told valkey, with a VALKEY_URL', () => {
+    expect(parseConfig(valid)).toMatchObject({ RATE_LIMIT_STORE: 'postgres', VALKEY_URL: undefined });
+    expect(parseConfig({ ...valid, RATE_LIMIT_STORE: '', VALKEY_URL: '' }).RATE_LIMIT_STORE).toBe('postgres');
+    expect(
+      parseConfig({ ...valid, RATE_LIMIT_STORE: 'valkey', VALKEY_URL: 'rediss://cache.example.test:6379' }),
+    ).toMatchObject({
+      RATE_LIMIT_STORE: 'valkey',
+      VALKEY_URL: 'rediss://cache.example.test:6379',
+      VALKEY_KEY_PREFIX: 'taskapi:rl:',
+    });
+  });
+
+  it.each([
+    [{ RATE_LIMIT_STORE: 'redis' }, 'Invalid configuration: RATE_LIMIT_STORE must be postgres or valkey'],
+    [{ RATE_LIMIT_STORE: 'valkey' }, 'Invalid configuration: VALKEY_URL is required when RATE_LIMIT_STORE is valkey'],
+    [
+      { RATE_LIMIT_STORE: 'valkey', VALKEY_URL: '127.0.0.1:6379' },
+      'Invalid configuration: VALKEY_URL must be a redis:// or rediss:// URL such as rediss://cache.example.com:6379',
+    ],
+    [
+      { VALKEY_KEY_PREFIX: 'tasks{prod}:' },
+      'Invalid configuration: VALKEY_KEY_PREFIX must be 1 to 64 printable characters, no spaces or braces',
+    ],
+  ])('names the bad rate-limit store variable in one line (%o)', (override, message) => {
+    expect(() => parseConfig({ ...valid, ...override })).toThrow(expect.objectContaining({ message }));
+  });
+
   it('requires only the secrets SECRETS names, and refuses to hand out the others', async () => {
     const { DATABASE_URL } = valid;
     const config = parseConfig({ SECRETS: 'DATABASE_URL', DATABASE_URL });

@@ -6,13 +6,15 @@ const { sql } = database();
 
 import { freePort } from '../../scripts/ports.ts';
 import { registerUser } from '../helpers/auth.ts';
+import { onValkey } from '../helpers/counters.ts';
 import { invoke, type Reply } from '../helpers/lambda.ts';
 import { captureLogs } from '../helpers/logs.ts';
 
-/** The handlers as a Lambda instance would load them with this DATABASE_URL. */
-async function loadHandlers(databaseUrl: string) {
-  const saved = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = databaseUrl;
+/** The handlers as a Lambda instance would load them with this DATABASE_URL (and these variables). */
+async function loadHandlers(databaseUrl: string, env: Record<string, string> = {}) {
+  const changed = { ...env, DATABASE_URL: databaseUrl };
+  const saved = Object.fromEntries(Object.keys(changed).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, changed);
   vi.resetModules();
   try {
     const handlers = {
@@ -22,14 +24,33 @@ async function loadHandlers(databaseUrl: string) {
       sessions: (await import('../../functions/auth-sessions-list.ts')).handler,
     };
     connections.push((await import('#lib/infra/database.ts')).database().sql);
+    stores.push((await import('#lib/infra/rate-limit.ts')).closeRateLimitStore);
     const { signAccessToken } = await import('#lib/auth/tokens.ts');
     return { ...handlers, signAccessToken };
   } finally {
-    process.env.DATABASE_URL = saved;
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
 }
 const connections: postgres.Sql[] = [];
-afterAll(() => Promise.all(connections.map((connection) => connection.end({ timeout: 1 }))));
+const stores: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  await Promise.all(stores.map((close) => close()));
+  await Promise.all(connections.map((connection) => connection.end({ timeout: 1 })));
+});
+
+/**
+ * Makes the store fail on its own, the database still up: PostgreSQL's counters table goes
+ * missing, or Valkey is a port nothing listens on. Returns what the handlers are loaded with,
+ * and how to undo it.
+ */
+async function breakTheStore(): Promise<{ env: Record<string, string>; repair: () => Promise<void> }> {
+  if (onValkey()) return { env: { VALKEY_URL: `redis://127.0.0.1:${await freePort()}` }, repair: async () => {} };
+  await sql`alter table rate_limits rename to rate_limits_gone`;
+  return { env: {}, repair: async () => void (await sql`alter table rate_limits_gone rename to rate_limits`) };
+}
 
 const authRequests = (handlers: Awaited<ReturnType<typeof loadHandlers>>) => [
   invoke(handlers.login, {
@@ -77,19 +98,19 @@ describe('rate limits with the database unreachable', () => {
   });
 });
 
-describe('rate limits when the counter statement itself fails', () => {
+describe('rate limits when the store itself fails', () => {
   it('fail closed on the auth routes with 503, and let the API through with the failure logged', async () => {
     const logged = captureLogs();
     const account = await registerUser();
-    await sql`alter table rate_limits rename to rate_limits_gone`;
-    const handlers = await loadHandlers(process.env.DATABASE_URL ?? '');
+    const broken = await breakTheStore();
+    const handlers = await loadHandlers(process.env.DATABASE_URL ?? '', broken.env);
 
     const replies = await Promise.all(authRequests(handlers));
     const apiReply = await invoke(handlers.sessions, {
       resource: '/api/v1/auth/sessions',
       headers: { Authorization: `Bearer ${account.accessToken}` },
     });
-    await sql`alter table rate_limits_gone rename to rate_limits`;
+    await broken.repair();
 
     for (const reply of replies) expectUnavailable(reply);
     expect(replies.filter((reply) => /rate_limits|relation|insert/i.test(reply.raw))).toEqual([]);

@@ -8,23 +8,27 @@ vi.hoisted(() => {
   process.env.RATE_LIMIT_API = '1000/1h';
 });
 
+import { storedCount } from '../helpers/counters.ts';
 import { invoke } from '../helpers/lambda.ts';
 import { freshIp, roomInWindow } from '../helpers/rate-limit.ts';
 
 /**
  * Each load below is a fresh module graph, as a separate Lambda instance would have: its own
- * config, its own rate-limit module and its own database connection (max 1). Whatever they
- * share can only be in PostgreSQL.
+ * config, its own rate-limit module, its own database connection (max 1) and its own
+ * connection to the store. Whatever they share can only be in the store.
  */
 const connections: postgres.Sql[] = [];
+const stores: (() => Promise<void>)[] = [];
 
 afterAll(async () => {
+  await Promise.all(stores.map((close) => close()));
   await Promise.all(connections.map((sql) => sql.end({ timeout: 1 })));
 });
 
 async function freshConnection() {
   const { sql } = (await import('#lib/infra/database.ts')).database();
   connections.push(sql);
+  stores.push((await import('#lib/infra/rate-limit.ts')).closeRateLimitStore);
   const [row] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
   return { sql, pid: row?.pid };
 }
@@ -90,9 +94,11 @@ describe('rate limits across instances', () => {
       Array.from({ length: 50 }, (_, i) => i + 1),
     );
     const [{ rateLimit, sql }] = instances;
-    const [row] = await sql<{ count: number }[]>`
-      select count from rate_limits where key = ${rateLimit.rateLimitKey('api', subject)}`;
-    expect(row?.count).toBe(50);
+    const stored = await storedCount(
+      { sql, prefix: process.env.VALKEY_KEY_PREFIX },
+      rateLimit.rateLimitKey('api', subject),
+    );
+    expect(stored).toBe(50);
   });
 
   it('lets exactly the limit through among 50 concurrent requests to five handler instances', async () => {

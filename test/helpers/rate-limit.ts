@@ -1,16 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { database } from '#lib/infra/database.ts';
-
-const { sql } = database();
+import { storeClock } from './counters.ts';
 
 /**
- * Rate-limit windows are fixed and aligned on the database clock. A test that counts hits in
+ * Rate-limit windows are fixed and aligned on the store's clock. A test that counts hits in
  * one window first waits, when fewer than `needSeconds` of the current window are left, for
  * the next one to begin, so a boundary never splits its hits.
  */
 export async function roomInWindow(windowSeconds: number, needSeconds = windowSeconds): Promise<void> {
-  const [row] = await sql<{ epoch: number }[]>`select extract(epoch from clock_timestamp())::float8 as epoch`;
-  const left = windowSeconds - ((row?.epoch ?? 0) % windowSeconds);
+  const left = windowSeconds - ((await storeClock(database().sql)) % windowSeconds);
   if (left < needSeconds) await sleep(left * 1000 + 50);
 }
 
