@@ -102,7 +102,7 @@ export interface paths {
         put?: never;
         /**
          * Register an account
-         * @description Creates a `USER` account and signs it in: the answer holds its first token pair.
+         * @description Creates a `USER` account and signs it in: the answer holds its first token pair. A verification link is mailed to the address (at most 3 verification emails an hour to one address).
          *
          *     Rate limits: `RATE_LIMIT_REGISTER` (default `5/1h`, per client IP).
          */
@@ -212,7 +212,7 @@ export interface paths {
         put?: never;
         /**
          * Send the verification email again
-         * @description Mails a new verification link to the caller's address, ending the earlier links; sends nothing when the address is already verified.
+         * @description Mails a new verification link to the caller's address, ending the earlier links; sends nothing when the address is already verified. At most 3 verification emails an hour go to one address (the one at registration counts): beyond that the answer is the same, nothing is sent and the last link keeps working.
          *
          *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token).
          */
@@ -234,7 +234,7 @@ export interface paths {
         put?: never;
         /**
          * Ask for a password reset link
-         * @description Mails a reset link (`/reset-password#token=…`, valid 30 minutes) to the address if it has an account, at most 3 an hour per address. The answer is the same, in about the same time, whether or not the address has an account.
+         * @description Mails a reset link (`/reset-password#token=…`, valid 30 minutes) to the address if it has an account, at most 3 an hour per address (beyond that nothing is sent and the last link keeps working). The answer is the same, in about the same time, whether or not the address has an account.
          *
          *     Rate limits: `RATE_LIMIT_PASSWORD_FORGOT` (default `5/1h`, per client IP).
          */
@@ -346,7 +346,7 @@ export interface paths {
         head?: never;
         /**
          * Change my email or password
-         * @description Needs the current password (401 `INVALID_CREDENTIALS` when wrong; wrong ones count as failed logins of the account, so past `RATE_LIMIT_LOGIN_FAILURES` the answer is 429 even with the right one). A new password takes effect at once and ends every other session. A new email does not: the answer shows it as `pendingEmail`, a confirmation link goes to it (none when another account has it, with the same answer) and a notice to the current address; `POST /auth/email/confirm` with the link's token makes it the email. Sending the current email again cancels a pending change.
+         * @description Needs the current password (401 `INVALID_CREDENTIALS` when wrong; wrong ones count as failed logins of the account, so past `RATE_LIMIT_LOGIN_FAILURES` the answer is 429 even with the right one). A new password takes effect at once and ends every other session. A new email does not: the answer shows it as `pendingEmail`, a confirmation link goes to it (none when another account has it, with the same answer) and a notice to the current address; `POST /auth/email/confirm` with the link's token makes it the email. Sending the current email again cancels a pending change. One address gets at most 3 confirmation links and 3 notices an hour, whoever asks: beyond that the answer is the same and nothing is sent to it.
          *
          *     Rate limits: `RATE_LIMIT_API` (default `100/1m`, per user, or client IP without a valid token), `RATE_LIMIT_LOGIN_FAILURES` (default `5/15m`, per email and client network (IPv4 address, IPv6 /64), failed attempts only), `RATE_LIMIT_LOGIN_FAILURES_EMAIL` (default `50/1h`, per email from all networks, failed attempts only).
          */

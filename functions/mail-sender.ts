@@ -1,25 +1,26 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { ScheduledEvent } from 'aws-lambda';
+import type { Context, ScheduledEvent } from 'aws-lambda';
 import { configuration } from '#lib/http/middlewares/configuration.ts';
 import { log } from '#lib/infra/log.ts';
 import { countDeliveries, publishMetrics } from '#lib/infra/metrics.ts';
 import { type DeliveryResult, deliverEmails } from '#lib/mail/outbox.ts';
+import type { WakeEvent } from '#lib/mail/trigger.ts';
 
 /**
- * Scheduled (every minute, see serverless.yml; `npm start` runs it too), not HTTP: sends the
- * outbox rows the requests that wrote them could not (mail server down, instance frozen or
- * killed right after the commit), with backoff and a bounded number of attempts.
+ * The outbox's sender, not HTTP: woken (an asynchronous invoke) by every request that may
+ * queue mail, and scheduled every minute (see serverless.yml; `npm start` runs it too) for
+ * whatever is left: mail server down, a wake-up lost or throttled, backoff.
  */
-async function send(_event: ScheduledEvent): Promise<DeliveryResult> {
-  const result = await deliverEmails();
+async function send(_event: ScheduledEvent | WakeEvent, context: Context): Promise<DeliveryResult> {
+  const result = await deliverEmails(undefined, () => context.getRemainingTimeInMillis());
   if (result.sent > 0 || result.failed > 0) log.info('mail sender', { ...result });
   countDeliveries(result);
   publishMetrics();
   return result;
 }
 
-export const handler = middy<ScheduledEvent, DeliveryResult>()
+export const handler = middy<ScheduledEvent | WakeEvent, DeliveryResult>()
   .use(injectLambdaContext(log))
   .use(configuration())
   .handler(send);

@@ -2,10 +2,10 @@
  * `npm start`: the API on this machine, as a user meets it.
  * Starts an embedded PostgreSQL unless DATABASE_URL is set, applies migrations, ensures the
  * ADMIN_EMAIL admin, starts a local mail catcher unless SMTP_URL (or SES_IDENTITY_ARN) is set,
- * then runs serverless-offline with the real serverless.yml and the scheduled mail sender.
+ * then runs serverless-offline with the real serverless.yml and the mail sender (on its schedule,
+ * and woken by the requests that queue mail).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ import {
   randomSecret,
   startEmbeddedPostgres,
 } from './local-db.ts';
+import { type LocalMailSender, localMailSender, SENDER_FUNCTION } from './local-mail-sender.ts';
 import { type MailCatcher, startMailCatcher } from './mail-catcher.ts';
 import { freePort } from './ports.ts';
 
@@ -56,13 +57,13 @@ const mailSenderSeconds =
 let database: EmbeddedDatabase | undefined;
 let catcher: MailCatcher | undefined;
 let server: ChildProcess | undefined;
-let senderTimer: NodeJS.Timeout | undefined;
+let sender: LocalMailSender | undefined;
 let stopping = false;
 
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  clearTimeout(senderTimer);
+  await sender?.stop();
   if (server && server.exitCode === null && server.signalCode === null) {
     const exited = new Promise((resolve) => server?.once('exit', resolve));
     server.kill('SIGTERM');
@@ -163,39 +164,8 @@ if (!process.env.SMTP_URL && !process.env.SES_IDENTITY_ARN) {
   process.env.SMTP_URL = catcher.smtpUrl;
 }
 
-/**
- * mail-sender, the function deployed stages schedule every minute, invoked through
- * serverless-offline's invoke endpoint: the same handler in the same process as the routes.
- * One run at a time; the next starts an interval after the last one ended.
- */
-function scheduleMailSender(lambdaPort: number, seconds: number): void {
-  senderTimer = setTimeout(async () => {
-    const event = {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: '000000000000',
-      time: new Date().toISOString(),
-      region: 'local',
-      resources: ['arn:aws:events:local:000000000000:rule/taskapi-local-mail-sender'],
-      detail: {},
-    };
-    try {
-      const response = await fetch(
-        `http://127.0.0.1:${lambdaPort}/2015-03-31/functions/taskapi-local-mail-sender/invocations`,
-        { method: 'POST', body: JSON.stringify(event), signal: AbortSignal.timeout(60_000) },
-      );
-      const body = await response.text();
-      if (!response.ok || response.headers.has('x-amz-function-error')) {
-        process.stderr.write(`mail-sender failed (${response.status}): ${body.slice(0, 300)}\n`);
-      }
-    } catch (error) {
-      if (!stopping) process.stderr.write(`mail-sender could not be invoked: ${(error as Error).message}\n`);
-    }
-    if (!stopping) scheduleMailSender(lambdaPort, seconds);
-  }, seconds * 1000);
-}
+// mail-sender on its schedule and woken by the requests that queue mail (scripts/local-mail-sender.ts).
+sender = await localMailSender(mailSenderSeconds, (line) => process.stderr.write(`${line}\n`));
 
 const require = createRequire(import.meta.url);
 const serverlessBin = join(require.resolve('serverless/package.json'), '..', 'bin', 'serverless.js');
@@ -227,7 +197,16 @@ server = spawn(
   {
     cwd: root,
     // The functions answer CORS themselves, as they do behind API Gateway (see patches/).
-    env: { ...process.env, SERVERLESS_OFFLINE_NO_CORS: '1', SLS_TELEMETRY_DISABLED: '1', TMPDIR: offlineTemp },
+    env: {
+      ...process.env,
+      SERVERLESS_OFFLINE_NO_CORS: '1',
+      SLS_TELEMETRY_DISABLED: '1',
+      TMPDIR: offlineTemp,
+      // A request that queues mail wakes the sender as deployed (an asynchronous Lambda invoke,
+      // lib/mail/trigger.ts), here at the local stand-in for Lambda's queue of such invocations.
+      MAIL_SENDER_FUNCTION: SENDER_FUNCTION,
+      AWS_ENDPOINT_URL_LAMBDA: sender.endpoint,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   },
 );
@@ -245,7 +224,7 @@ function relay(target: NodeJS.WriteStream) {
       process.stdout.write(
         `\nAPI ready in ${seconds}s at http://localhost:${port}/api/v1 (health: http://localhost:${port}/api/v1/health)\n`,
       );
-      scheduleMailSender(lambdaPort, mailSenderSeconds);
+      sender?.start(lambdaPort);
     }
   };
 }

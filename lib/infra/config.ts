@@ -223,6 +223,15 @@ const baseEntries = {
     ),
     v.transform((arn) => (arn === '' ? undefined : arn)),
   ),
+  // The outbox's sender (serverless.yml names it in deployed stages, scripts/start.ts under
+  // `npm start`): a request that may queue mail wakes it (lib/mail/trigger.ts). Unset: queued
+  // mail waits for the sender's schedule.
+  MAIL_SENDER_FUNCTION: v.pipe(
+    v.optional(v.string(), ''),
+    v.transform((name) => name.trim()),
+    v.check((name) => name === '' || /^[A-Za-z0-9_-]{1,64}$/.test(name), 'must be a Lambda function name'),
+    v.transform((name) => (name === '' ? undefined : name)),
+  ),
   APP_URL: v.pipe(
     v.optional(v.string(), ''),
     v.transform((url) => url.trim() || 'http://localhost:3000'),

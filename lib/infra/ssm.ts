@@ -25,11 +25,15 @@ export interface SignedRequest {
   body: string;
 }
 
-/** AWS Signature Version 4 (the aws4 library) of a POST of `body` to `url` (its path `/`, no query). */
-export function signRequest(
+/**
+ * AWS Signature Version 4 (the aws4 library) of a POST of `body` to `url` (its path, no query)
+ * with these headers: SSM's JSON API here, Lambda's Invoke for the mail sender's wake-up
+ * (lib/mail/trigger.ts).
+ */
+export function signPost(
   url: URL,
-  target: string,
   body: string,
+  headers: Record<string, string>,
   {
     region,
     service,
@@ -45,18 +49,34 @@ export function signRequest(
       service,
       region,
       body,
-      headers: {
-        'Content-Type': 'application/x-amz-json-1.1',
-        'X-Amz-Target': target,
-        'X-Amz-Date': now.toISOString().replace(/[-:]|\.\d{3}/g, ''),
-      },
+      headers: { ...headers, 'X-Amz-Date': now.toISOString().replace(/[-:]|\.\d{3}/g, '') },
     },
     credentials,
   );
-  const headers = Object.fromEntries(
-    Object.entries(signed.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
-  );
-  return { url, body, headers };
+  return {
+    url,
+    body,
+    headers: Object.fromEntries(
+      Object.entries(signed.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+    ),
+  };
+}
+
+/** The signature of an AWS JSON 1.1 call (`target`, e.g. AmazonSSM.GetParameters) to `url`. */
+export function signRequest(
+  url: URL,
+  target: string,
+  body: string,
+  options: { region: string; service: string; credentials: Credentials; now?: Date },
+): SignedRequest {
+  return signPost(url, body, { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': target }, options);
+}
+
+/** The credentials Lambda puts in a function's environment (its role's); undefined without them. */
+export function credentialsIn(env: Environment): Credentials | undefined {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN };
 }
 
 const require = createRequire(import.meta.url);
@@ -64,8 +84,11 @@ type Transport = {
   request: (url: URL, options: RequestOptions, done: (response: IncomingMessage) => void) => ClientRequest;
 };
 
-/** One attempt: the answer's status and text, or a network error. */
-function send({ url, headers, body }: SignedRequest, timeoutMs: number): Promise<{ status: number; text: string }> {
+/** One attempt: the answer's status, headers and text, or a network error. */
+export function sendSigned(
+  { url, headers, body }: SignedRequest,
+  timeoutMs: number,
+): Promise<{ status: number; headers: IncomingMessage['headers']; text: string }> {
   const transport: Transport = require(url.protocol === 'http:' ? 'node:http' : 'node:https');
   return new Promise((resolve, reject) => {
     const request = transport.request(
@@ -77,7 +100,7 @@ function send({ url, headers, body }: SignedRequest, timeoutMs: number): Promise
         response.on('data', (chunk: string) => {
           text += chunk;
         });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text }));
         response.on('error', reject);
       },
     );
@@ -105,16 +128,15 @@ export async function getParameters(
 ): Promise<Parameters> {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new Error('AWS_REGION is not set');
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
-  if (!accessKeyId || !secretAccessKey) throw new Error('no AWS credentials in the environment');
-  const credentials = { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN };
+  const credentials = credentialsIn(env);
+  if (!credentials) throw new Error('no AWS credentials in the environment');
   const url = new URL(env.AWS_ENDPOINT_URL_SSM ?? env.AWS_ENDPOINT_URL ?? `https://ssm.${region}.amazonaws.com/`);
   const body = JSON.stringify({ Names: names, WithDecryption: true });
   let failure: unknown;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const signed = signRequest(url, 'AmazonSSM.GetParameters', body, { region, service: 'ssm', credentials });
-      const { status, text } = await send(signed, timeoutMs);
+      const { status, text } = await sendSigned(signed, timeoutMs);
       const answer = JSON.parse(text || '{}') as {
         Parameters?: { Name: string; Value: string }[];
         InvalidParameters?: string[];

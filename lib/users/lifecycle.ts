@@ -1,6 +1,6 @@
-import { and, count, eq, gt, ne, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
-import { emailOutbox, users } from '#db/schema.ts';
+import { oneTimeTokens, users } from '#db/schema.ts';
 import { emailHash, recordEvent } from '#lib/audit/audit.ts';
 import { credentialsChanged } from '#lib/auth/credentials.ts';
 import { clearLoginFailures } from '#lib/auth/login-failures.ts';
@@ -9,6 +9,7 @@ import {
   consumeOneTimeToken,
   endOneTimeTokens,
   issueOneTimeToken,
+  type OneTimeTokenKind,
 } from '#lib/auth/one-time-tokens.ts';
 import { hashPassword, passwordMentionsEmail } from '#lib/auth/passwords.ts';
 import type { Tokens } from '#lib/auth/schemas.ts';
@@ -17,63 +18,98 @@ import { signIn } from '#lib/auth/sign-in.ts';
 import { AppError, emailTaken, isUniqueViolation, passwordMentionsEmailError } from '#lib/core/errors.ts';
 import { normaliseEmail } from '#lib/core/schema.ts';
 import { database } from '#lib/infra/database.ts';
-import { countDeliveries } from '#lib/infra/metrics.ts';
-import { deliverEmails, enqueueEmail } from '#lib/mail/outbox.ts';
+import { enqueueEmail } from '#lib/mail/outbox.ts';
+import { wakeMailSender } from '#lib/mail/trigger.ts';
 import { toUser, type User } from '#lib/users/schemas.ts';
 
 /**
  * The account lifecycle by email (README, Account emails): verification, password reset and
  * the confirmed email change. Every email is written to the outbox in the transaction of the
- * change that causes it and delivered right after the commit (lib/mail/outbox.ts).
+ * change that causes it, at most 3 of a kind an hour to one address (lib/mail/outbox.ts); no
+ * request sends one: after the commit each wakes the sender (lib/mail/trigger.ts), whether or
+ * not it queued mail.
  */
 
-/** At most this many reset emails per hour to one address, whoever asks. */
-export const RESET_EMAILS_PER_HOUR = 3;
+/** Stands for no account in a statement that must run either way. */
+const NO_USER = '00000000-0000-0000-0000-000000000000';
 
-/** Issues a verification token and writes its email, in `tx`. */
-export async function queueVerification(tx: Transaction, user: { id: string; email: string }): Promise<string> {
-  const token = await issueOneTimeToken(tx, user.id, 'verify_email');
-  return enqueueEmail(tx, { recipient: user.email, template: 'verify_email', payload: { token } });
+/**
+ * For an address that gets no link (no account, or another account's): the round trips of
+ * issueOneTimeToken (ending the earlier tokens, writing the new one) without a token, so such a
+ * request takes as long as one that issues a link and its answer's time tells nothing.
+ */
+async function issueNoToken(tx: Transaction, userId: string | null, kind: OneTimeTokenKind): Promise<null> {
+  await endOneTimeTokens(tx, userId ?? NO_USER, kind);
+  await tx.execute(sql`select 1`);
+  return null;
 }
 
-/** POST /auth/email/resend: a fresh link (ending the earlier ones) unless the address is verified. */
+/** Queues a verification link in `tx`; its token is issued only if the address's hourly cap allows the email. */
+export async function queueVerification(tx: Transaction, user: { id: string; email: string }): Promise<void> {
+  await enqueueEmail(tx, {
+    recipient: user.email,
+    template: 'verify_email',
+    payload: async () => ({ token: await issueOneTimeToken(tx, user.id, 'verify_email') }),
+  });
+}
+
+/**
+ * POST /auth/email/resend: a fresh link (ending the earlier ones) unless the address is
+ * verified; beyond the hourly cap nothing is queued and the earlier link keeps working.
+ */
 export async function resendVerification(userId: string): Promise<void> {
-  const id = await database().db.transaction(async (tx) => {
+  await database().db.transaction(async (tx) => {
     const [row] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
     if (!row) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
-    if (row.emailVerifiedAt) return undefined;
-    return queueVerification(tx, row);
+    if (!row.emailVerifiedAt) await queueVerification(tx, row);
   });
-  if (id) countDeliveries(await deliverEmails([id]));
+  await wakeMailSender();
 }
 
 /**
  * PATCH /users/me with a new email, in `tx` (which has set `pendingEmail`): a confirmation link
  * to the new address, unless another account has it, and a notice to the current one either
- * way. The caller's answer is the same in both cases, so it cannot probe which emails exist;
- * a new request ends the links of earlier ones. Returns the outbox ids to deliver.
+ * way. A taken address gets an outbox row that the sender closes unsent and the same round
+ * trips as a token, so neither the answer nor its time tells which emails exist; a new request
+ * ends the links of earlier ones. Beyond an address's hourly cap nothing is queued to it, and a
+ * link already sent to the same new address keeps working.
  */
 export async function queueEmailChange(
   tx: Transaction,
   user: { id: string; email: string },
   newEmail: string,
-): Promise<string[]> {
+): Promise<void> {
   const [taken] = await tx
     .select({ id: users.id })
     .from(users)
     .where(and(eq(sql`lower(${users.email})`, newEmail), ne(users.id, user.id)));
-  // The notice carries a one-click cancel link: the address in force can stop the change.
-  const cancel = await issueOneTimeToken(tx, user.id, 'cancel_email_change');
-  const ids = [
-    await enqueueEmail(tx, { recipient: user.email, template: 'email_change_notice', payload: { token: cancel } }),
-  ];
-  if (taken) {
-    await endOneTimeTokens(tx, user.id, 'change_email');
-    return ids;
+  // The notice carries a one-click cancel link: the address in force can stop the change. Beyond
+  // its cap no notice and no new link is made, and the link of the last notice keeps working.
+  await enqueueEmail(tx, {
+    recipient: user.email,
+    template: 'email_change_notice',
+    payload: async () => ({ token: await issueOneTimeToken(tx, user.id, 'cancel_email_change') }),
+  });
+  const queued = await enqueueEmail(tx, {
+    recipient: newEmail,
+    template: 'confirm_email_change',
+    payload: taken
+      ? () => issueNoToken(tx, user.id, 'change_email')
+      : async () => ({ token: await issueOneTimeToken(tx, user.id, 'change_email', newEmail) }),
+  });
+  if (queued === undefined) {
+    await tx
+      .update(oneTimeTokens)
+      .set({ usedAt: sql`now()` })
+      .where(
+        and(
+          eq(oneTimeTokens.userId, user.id),
+          eq(oneTimeTokens.kind, 'change_email'),
+          isNull(oneTimeTokens.usedAt),
+          sql`${oneTimeTokens.newEmail} is distinct from ${newEmail}`,
+        ),
+      );
   }
-  const token = await issueOneTimeToken(tx, user.id, 'change_email', newEmail);
-  ids.push(await enqueueEmail(tx, { recipient: newEmail, template: 'confirm_email_change', payload: { token } }));
-  return ids;
 }
 
 /** Ends a pending email change's links (PATCH /users/me with the current email again). */
@@ -129,10 +165,11 @@ export async function confirmEmail(token: string, client: ClientInfo): Promise<U
 }
 
 /**
- * POST /auth/password/forgot: a reset link for an existing account, at most
- * RESET_EMAILS_PER_HOUR an hour per address; nothing for an unknown one. The caller answers
- * alike either way, and the email goes out through the scheduled sender rather than inside
- * the request, so the answer's timing does not tell an account exists.
+ * POST /auth/password/forgot: a reset link for an existing account, at most 3 an hour per
+ * address (the outbox's cap). An unknown address gets the same writes (an outbox row the
+ * sender closes unsent, the token's round trips, the audit event) and the email goes out
+ * through the sender, never inside the request, so neither the answer nor its time tells an
+ * account exists.
  */
 export async function forgotPassword(email: string, client: ClientInfo): Promise<void> {
   const address = normaliseEmail(email);
@@ -141,29 +178,23 @@ export async function forgotPassword(email: string, client: ClientInfo): Promise
       .select({ id: users.id, email: users.email })
       .from(users)
       .where(eq(sql`lower(${users.email})`, address));
-    const [recent] = await tx
-      .select({ sent: count() })
-      .from(emailOutbox)
-      .where(
-        and(
-          eq(emailOutbox.recipient, row?.email ?? address),
-          eq(emailOutbox.template, 'reset_password'),
-          gt(emailOutbox.createdAt, sql`now() - interval '1 hour'`),
-        ),
-      );
+    const queued = await enqueueEmail(tx, {
+      recipient: row?.email ?? address,
+      template: 'reset_password',
+      payload: row
+        ? async () => ({ token: await issueOneTimeToken(tx, row.id, 'reset_password') })
+        : () => issueNoToken(tx, null, 'reset_password'),
+    });
     // Recorded either way (the same work both ways); an address of no account only as its keyed hash.
-    const emailSent = row !== undefined && (recent?.sent ?? 0) < RESET_EMAILS_PER_HOUR;
     await recordEvent(tx, {
       type: 'password.reset_requested',
       actorUserId: null,
       subjectUserId: row?.id ?? null,
       client,
-      details: row ? { emailSent } : { emailHash: emailHash(address) },
+      details: row ? { emailSent: queued !== undefined } : { emailHash: emailHash(address) },
     });
-    if (!row || !emailSent) return;
-    const token = await issueOneTimeToken(tx, row.id, 'reset_password');
-    await enqueueEmail(tx, { recipient: row.email, template: 'reset_password', payload: { token } });
   });
+  await wakeMailSender();
 }
 
 /**

@@ -12,10 +12,10 @@ import { signIn, signInStatements } from '#lib/auth/sign-in.ts';
 import { AppError, emailTaken, isUniqueViolation, notFound, passwordMentionsEmailError } from '#lib/core/errors.ts';
 import { normaliseEmail, type Pagination } from '#lib/core/schema.ts';
 import { database, transactionBatch } from '#lib/infra/database.ts';
-import { countDeliveries, countEvent } from '#lib/infra/metrics.ts';
+import { countEvent } from '#lib/infra/metrics.ts';
 import { contains, containsPattern, pageOffset, pageWithTotal } from '#lib/infra/query.ts';
 import { type RateLimitMeter, rateLimited } from '#lib/infra/rate-limit.ts';
-import { deliverEmails } from '#lib/mail/outbox.ts';
+import { wakeMailSender } from '#lib/mail/trigger.ts';
 import { endEmailChange, queueEmailChange, queueVerification } from '#lib/users/lifecycle.ts';
 import { type Role, toUser, type User } from '#lib/users/schemas.ts';
 
@@ -25,7 +25,7 @@ const byEmail = (email: string) => eq(sql`lower(${users.email})`, normaliseEmail
 
 /**
  * Creates a USER account, its first session and its verification email in one transaction:
- * all exist or none; the email is delivered right after the commit.
+ * all exist or none; after the commit the sender is woken to deliver the email.
  */
 export async function register(
   email: string,
@@ -46,11 +46,11 @@ export async function register(
         client,
         recordAs: () => ({ type: 'user.registered', actorUserId: row.id, subjectUserId: row.id, client }),
       });
-      const outboxId = await queueVerification(tx, row);
-      return { user: toUser(row), tokens, outboxId };
+      await queueVerification(tx, row);
+      return { user: toUser(row), tokens };
     });
-    countDeliveries(await deliverEmails([signedUp.outboxId]));
-    return { user: signedUp.user, tokens: signedUp.tokens };
+    await wakeMailSender();
+    return signedUp;
   } catch (error) {
     if (isUniqueViolation(error)) throw emailTaken();
     throw error;
@@ -246,10 +246,9 @@ export async function updateProfile(
         .returning();
     }
     if (!updated) throw new AppError('TOKEN_INVALID', 'The account no longer exists');
-    let outbox: string[] = [];
     if (email === account.email) await endEmailChange(tx, caller.userId);
     else if (email !== undefined) {
-      outbox = await queueEmailChange(tx, updated, email);
+      await queueEmailChange(tx, updated, email);
       // Not the address: it may be another account's (the answer is the same then), and is unproven.
       await recordEvent(tx, {
         type: 'email.change_requested',
@@ -257,10 +256,11 @@ export async function updateProfile(
         details: { newEmailDomain: email.slice(email.lastIndexOf('@') + 1) },
       });
     }
-    return { user: toUser(updated), outbox };
+    return toUser(updated);
   });
-  await deliverEmails(changed.outbox);
-  return changed.user;
+  // Whenever an email was given, queued mail or not: the wake-up tells nothing either.
+  if (email !== undefined) await wakeMailSender();
+  return changed;
 }
 
 /**

@@ -46,7 +46,6 @@ const SECRETS: Record<string, string[]> = {
   'auth-email-confirm': ['database-url'],
   'auth-email-cancel': ['database-url'],
   cleanup: ['database-url'],
-  'mail-sender': ['database-url'],
   migrate: ['migrate-database-url'],
   docs: [],
   openapi: [],
@@ -60,8 +59,17 @@ const SECRET_VARIABLE: Record<string, string> = {
   'jwt-secret': 'JWT_SECRET',
 };
 
-/** The functions that send mail right away (or, the scheduled sender, at all): only they may use SES. */
-const SENDS_MAIL = ['auth-register', 'auth-email-resend', 'users-me-update', 'mail-sender'];
+/** Only the outbox's sender sends mail: only it may use SES. */
+const SENDS_MAIL = ['mail-sender'];
+
+/** The functions that queue mail: they may invoke the sender to wake it, and nothing else. */
+const WAKES_SENDER = ['auth-register', 'auth-email-resend', 'auth-password-forgot', 'users-me-update'];
+
+const wakeStatement = {
+  Effect: 'Allow',
+  Action: ['lambda:InvokeFunction'],
+  Resource: { 'Fn::GetAtt': ['MailDashsenderLambdaFunction', 'Arn'] },
+};
 
 /** SES only as the stage's identity and only from its sender address. */
 const sesStatement = (stage: { params: Record<string, string | undefined> }) => ({
@@ -674,6 +682,7 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
         }
       }
       if (SENDS_MAIL.includes(name)) expected.push(sesStatement(stage));
+      if (WAKES_SENDER.includes(name)) expected.push(wakeStatement);
       // Exactly these statements, in whatever order the framework writes them.
       expect(statements, name).toHaveLength(expected.length);
       expect(statements, name).toEqual(expect.arrayContaining(expected));
@@ -729,6 +738,39 @@ describe.each(STAGES.map((stage) => stage.name))('serverless package --stage %s'
       });
       expect(checked, id).toMatchObject({ SES_IDENTITY_ARN: stage.params.sesIdentityArn, SMTP_URL: undefined });
     }
+  });
+
+  it('lets the functions that queue mail wake the sender, asynchronously, and no other function', () => {
+    const { template, stage } = current();
+    const names = functionNames(template, stage.name);
+    const wakers: string[] = [];
+    for (const [id, resource] of ofType(template, 'AWS::Lambda::Function')) {
+      const role = template.Resources[resource.Properties.Role['Fn::GetAtt']?.[0]];
+      const invoking = role?.Properties.Policies.flatMap(
+        // biome-ignore lint/suspicious/noExplicitAny: IAM policy JSON
+        (policy: any) => policy.PolicyDocument.Statement,
+      ).filter((statement: { Action: string[] }) => statement.Action.some((action) => action.startsWith('lambda:')));
+      if (invoking.length > 0) {
+        wakers.push(names.get(id) as string);
+        expect(invoking, names.get(id)).toEqual([wakeStatement]);
+      }
+      // Every function names the sender (the same environment for all); the others may not invoke it.
+      expect(resource.Properties.Environment.Variables.MAIL_SENDER_FUNCTION, id).toBe(
+        `taskapi-${stage.name}-mail-sender`,
+      );
+    }
+    expect(wakers.sort()).toEqual([...WAKES_SENDER].sort());
+    const sender = template.Resources.MailDashsenderLambdaFunction;
+    expect(sender?.Properties.FunctionName).toBe(`taskapi-${stage.name}-mail-sender`);
+    expect(sender?.Properties.Timeout).toBe(60);
+    expect(sender?.Properties.ReservedConcurrentExecutions).toBe(1);
+    // A wake-up that waited a minute is dropped, and none is retried after an error: the schedule covers both.
+    const [invokeConfig] = ofType(template, 'AWS::Lambda::EventInvokeConfig').map(([, config]) => config.Properties);
+    expect(invokeConfig).toMatchObject({
+      FunctionName: { Ref: 'MailDashsenderLambdaFunction' },
+      MaximumEventAgeInSeconds: 60,
+      MaximumRetryAttempts: 0,
+    });
   });
 
   it('runs the mail sender every minute and the clean-up every hour', () => {

@@ -40,14 +40,18 @@ const freshNetwork = () => `192.0.2.${++lastNetwork}`;
 
 const attempt = (sourceIp: string, email: string, password: string) =>
   invoke(login, { method: 'POST', resource: '/api/v1/auth/login', sourceIp, body: { email, password } });
-const patchMe = (user: Registered, body: unknown, sourceIp = '203.0.113.10') =>
-  invoke(updateMe, {
+/** PATCH /users/me, then the outbox's sender runs (deployed, the request wakes it). */
+async function patchMe(user: Registered, body: unknown, sourceIp = '203.0.113.10'): Promise<Reply> {
+  const reply = await invoke(updateMe, {
     method: 'PATCH',
     resource: '/api/v1/users/me',
     headers: bearer(user.accessToken),
     body,
     sourceIp,
   });
+  await deliverEmails();
+  return reply;
+}
 const removeMe = (user: Registered, body: unknown, sourceIp = '203.0.113.10') =>
   invoke(deleteMe, {
     method: 'DELETE',

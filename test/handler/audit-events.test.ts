@@ -346,6 +346,7 @@ describe('the events each action records', () => {
     expect(JSON.stringify(requested)).not.toContain(next);
     await expectNoSecrets(requested);
 
+    await deliverEmails();
     const token = tokenIn(smtp.to(next)[0], 'confirm-email-change');
     expect((await post(confirm, { token })).status).toBe(200);
     const changed = await onlyEvent(user.id, 'email.changed');
@@ -492,6 +493,7 @@ describe('rolled-back actions', () => {
       headers: bearer(user.accessToken),
       body: { email: next, currentPassword: PASSWORD },
     });
+    await deliverEmails();
     const token = tokenIn(smtp.to(next)[0], 'confirm-email-change');
     await registerUser(next);
 

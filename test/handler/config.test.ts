@@ -90,6 +90,10 @@ describe('configuration', () => {
     ],
     [{ LOG_LEVEL: 'verbose' }, 'Invalid configuration: LOG_LEVEL must be one of debug, info, warn, error'],
     [{ CORS_ORIGINS: 'app.example.com' }, expect.stringContaining('Invalid configuration: CORS_ORIGINS')],
+    [
+      { MAIL_SENDER_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:x' },
+      'Invalid configuration: MAIL_SENDER_FUNCTION must be a Lambda function name',
+    ],
   ])('names the bad variable in one line (%o)', (override, message) => {
     expect(() => parseConfig({ ...valid, ...override })).toThrow(expect.objectContaining({ message }));
   });

@@ -2,7 +2,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { database } from '#lib/infra/database.ts';
 import { deliverEmails, enqueueEmail, LEASE_SECONDS, MAX_ATTEMPTS } from '#lib/mail/outbox.ts';
-import { TEMPLATES } from '#lib/mail/templates.ts';
+import { TEMPLATES, type Template } from '#lib/mail/templates.ts';
 import { handler as mailSender } from '../../functions/mail-sender.ts';
 import { lambdaContext } from '../helpers/lambda.ts';
 import { captureLogs } from '../helpers/logs.ts';
@@ -31,8 +31,16 @@ const scheduledEvent = {
 
 const TOKEN = 'Zm9yLXRoZS10ZXN0LW9ubHktbm90LWEtcmVhbC10b2tlbg';
 
-const enqueue = (recipient = 'ada@example.com', token = TOKEN) =>
-  db.transaction((tx) => enqueueEmail(tx, { recipient, template: 'verify_email', payload: { token } }));
+/** Queues a verification email; its id. */
+async function enqueue(
+  recipient = 'ada@example.com',
+  token = TOKEN,
+  template: Template = 'verify_email',
+): Promise<string> {
+  const id = await db.transaction((tx) => enqueueEmail(tx, { recipient, template, payload: { token } }));
+  if (!id) throw new Error('the per-recipient cap refused the email');
+  return id;
+}
 
 /** Makes every waiting row due now, as if its backoff had passed. */
 const timePasses = () => sql`update email_outbox set next_attempt_at = now() where sent_at is null`;
@@ -179,9 +187,7 @@ describe('the emails', () => {
     '%s says what happened and what to do if it was not the reader, in a text and an HTML part',
     async (template) => {
       const logs = captureLogs();
-      const id = await db.transaction((tx) =>
-        enqueueEmail(tx, { recipient: 'ada@example.com', template, payload: { token: TOKEN } }),
-      );
+      const id = await enqueue('ada@example.com', TOKEN, template);
       expect(await deliverEmails([id])).toEqual({ sent: 1, failed: 0 });
       await mailSender(scheduledEvent, lambdaContext());
 

@@ -54,10 +54,13 @@ process.env.AWS_SECRET_ACCESS_KEY = 'test-only-secret-access-key';
 
 const { db, sql } = database();
 const TOKEN = 'c2VzLXRlc3Qtb25seS1ub3QtYS1yZWFsLXRva2VuLXZhbHVl';
-const enqueue = () =>
-  db.transaction((tx) =>
+const enqueue = async () => {
+  const id = await db.transaction((tx) =>
     enqueueEmail(tx, { recipient: 'ada@example.com', template: 'verify_email', payload: { token: TOKEN } }),
   );
+  if (!id) throw new Error('the per-recipient cap refused the email');
+  return id;
+};
 
 afterAll(async () => {
   resetTransport();

@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { withSecrets } from '#lib/infra/secrets.ts';
-import { signRequest } from '#lib/infra/ssm.ts';
+import { signPost, signRequest } from '#lib/infra/ssm.ts';
 import { freePort } from '../../scripts/ports.ts';
 
 /**
@@ -188,6 +188,51 @@ describe('the SigV4 signature of GetParameters', () => {
 
     expect(ours.headers.authorization).toBe(sdk.headers.authorization);
     expect(ours.headers['x-amz-date']).toBe(sdk.headers['x-amz-date']);
+    expect(ours.headers['x-amz-security-token']).toBe(sdk.headers['x-amz-security-token']);
+  });
+});
+
+describe("the SigV4 signature of Lambda's asynchronous Invoke (the mail sender's wake-up)", () => {
+  it('is the AWS SDK signer\u2019s for the same request', async () => {
+    const credentials = {
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+      sessionToken: 'IQoJb3JpZ2luX2VjE-session',
+    };
+    const now = new Date('2026-12-02T05:06:07.890Z');
+    const url = new URL(
+      'https://lambda.eu-west-1.amazonaws.com/2015-03-31/functions/taskapi-prod-mail-sender/invocations',
+    );
+    const body = JSON.stringify({ source: 'taskapi.outbox' });
+    const headers = { 'Content-Type': 'application/json', 'X-Amz-Invocation-Type': 'Event' };
+    const ours = signPost(url, body, headers, { region: 'eu-west-1', service: 'lambda', credentials, now });
+
+    const sdk = await new SignatureV4({
+      service: 'lambda',
+      region: 'eu-west-1',
+      credentials,
+      sha256: Sha256,
+      applyChecksum: false,
+    }).sign(
+      {
+        method: 'POST',
+        protocol: 'https:',
+        hostname: url.hostname,
+        path: url.pathname,
+        query: {},
+        headers: {
+          'content-length': String(Buffer.byteLength(body)),
+          'content-type': 'application/json',
+          host: url.host,
+          'x-amz-invocation-type': 'Event',
+        },
+        body,
+      },
+      { signingDate: now },
+    );
+
+    expect(ours.headers.authorization).toBe(sdk.headers.authorization);
+    expect(ours.headers['x-amz-invocation-type']).toBe('Event');
     expect(ours.headers['x-amz-security-token']).toBe(sdk.headers['x-amz-security-token']);
   });
 });

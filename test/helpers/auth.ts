@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deliverEmails } from '#lib/mail/outbox.ts';
 import { handler as register } from '../../functions/auth-register.ts';
 import { invoke } from './lambda.ts';
 
@@ -16,7 +17,11 @@ export interface Registered {
   refreshToken: string;
 }
 
-/** Registers a fresh account through the real register handler. */
+/**
+ * Registers a fresh account through the real register handler, then runs the outbox's sender
+ * as the request's wake-up does deployed (without a mail server configured it sends nothing):
+ * the verification mail is in the test's mail server when this returns.
+ */
 export async function registerUser(email = uniqueEmail(), password = PASSWORD): Promise<Registered> {
   const reply = await invoke(register, {
     method: 'POST',
@@ -24,6 +29,7 @@ export async function registerUser(email = uniqueEmail(), password = PASSWORD): 
     body: { email, password },
   });
   if (reply.status !== 201) throw new Error(`register failed: ${reply.raw}`);
+  await deliverEmails();
   const { user, tokens } = reply.body.data;
   return {
     id: user.id,

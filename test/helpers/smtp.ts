@@ -45,11 +45,13 @@ export function parts(raw: string): { subject: string; text: string; html: strin
 
 /**
  * A real SMTP server in the test process: every message it accepts lands in `mails`. `stop`
- * and `start` again on the same port stand for a mail server that is down for a while.
+ * and `start` again on the same port stand for a mail server that is down for a while;
+ * `slowness.ms` makes it take that long to accept each message (a slow provider).
  */
 export async function startSmtpServer() {
   const port = await freePort();
   const mails: ReceivedMail[] = [];
+  const slowness = { ms: 0 };
   const make = () =>
     new SMTPServer({
       authOptional: true,
@@ -58,7 +60,8 @@ export async function startSmtpServer() {
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
+        stream.on('end', async () => {
+          if (slowness.ms > 0) await new Promise((resolve) => setTimeout(resolve, slowness.ms));
           const raw = Buffer.concat(chunks).toString('utf8');
           mails.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -88,6 +91,7 @@ export async function startSmtpServer() {
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
+    slowness,
     start,
     stop,
     /** Mails to one address. */
@@ -107,6 +111,7 @@ export async function smtpCatcher(): Promise<SmtpServer> {
   process.env.SMTP_URL = server.url;
   beforeEach(() => {
     server.mails.length = 0;
+    server.slowness.ms = 0;
   });
   afterAll(async () => {
     const { resetTransport } = await import('#lib/mail/transport.ts');

@@ -11,8 +11,8 @@ export const declaration = declareRoute({
   summary: 'Ask for a password reset link',
   description:
     'Mails a reset link (`/reset-password#token=…`, valid 30 minutes) to the address if it has an account, ' +
-    'at most 3 an hour per address. The answer is the same, in about the same time, whether or not the ' +
-    'address has an account.',
+    'at most 3 an hour per address (beyond that nothing is sent and the last link keeps working). The answer ' +
+    'is the same, in about the same time, whether or not the address has an account.',
   auth: 'none',
   rateLimit: 'passwordForgot',
   body: v.strictObject({ email }),

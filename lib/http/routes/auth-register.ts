@@ -15,7 +15,9 @@ export const declaration = declareRoute({
   operationId: 'register',
   tag: 'Auth',
   summary: 'Register an account',
-  description: 'Creates a `USER` account and signs it in: the answer holds its first token pair.',
+  description:
+    'Creates a `USER` account and signs it in: the answer holds its first token pair. A verification link is ' +
+    'mailed to the address (at most 3 verification emails an hour to one address).',
   auth: 'none',
   rateLimit: 'register',
   body: RegisterBody,

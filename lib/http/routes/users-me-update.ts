@@ -32,7 +32,8 @@ export const declaration = declareRoute({
     'takes effect at once and ends every other session. A new email does not: the answer shows it as ' +
     '`pendingEmail`, a confirmation link goes to it (none when another account has it, with the same answer) and ' +
     "a notice to the current address; `POST /auth/email/confirm` with the link's token makes it the email. " +
-    'Sending the current email again cancels a pending change.',
+    'Sending the current email again cancels a pending change. One address gets at most 3 confirmation links ' +
+    'and 3 notices an hour, whoever asks: beyond that the answer is the same and nothing is sent to it.',
   auth: 'user',
   handlerRateLimits: ['loginFailures', 'loginFailuresEmail'],
   body: UpdateMeBody,
