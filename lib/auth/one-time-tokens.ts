@@ -59,6 +59,16 @@ export async function issueOneTimeToken(
 export const invalidOneTimeToken = () =>
   new AppError('INVALID_ONE_TIME_TOKEN', 'The link is not valid or has expired; ask for a new one');
 
+/** The token, if it is of one of `kinds`, unspent, unexpired and of the account's current credentials. */
+const usable = (token: string, kinds: readonly OneTimeTokenKind[]) =>
+  and(
+    eq(oneTimeTokens.tokenHash, hash(token)),
+    inArray(oneTimeTokens.kind, [...kinds]),
+    isNull(oneTimeTokens.usedAt),
+    gt(oneTimeTokens.expiresAt, sql`now()`),
+    eq(oneTimeTokens.credentialsVersion, credentialsVersionOf(oneTimeTokens.userId)),
+  );
+
 /**
  * Spends a token of `kind` in `tx`: one atomic UPDATE, so two concurrent uses cannot both
  * succeed. Unknown, spent, expired, other-kind tokens and those issued before the account's
@@ -73,15 +83,7 @@ export async function consumeOneTimeToken(
   const [row] = await tx
     .update(oneTimeTokens)
     .set({ usedAt: sql`now()` })
-    .where(
-      and(
-        eq(oneTimeTokens.tokenHash, hash(token)),
-        inArray(oneTimeTokens.kind, kinds),
-        isNull(oneTimeTokens.usedAt),
-        gt(oneTimeTokens.expiresAt, sql`now()`),
-        eq(oneTimeTokens.credentialsVersion, credentialsVersionOf(oneTimeTokens.userId)),
-      ),
-    )
+    .where(usable(token, kinds))
     .returning({ userId: oneTimeTokens.userId, kind: oneTimeTokens.kind, newEmail: oneTimeTokens.newEmail });
   if (!row) throw invalidOneTimeToken();
   return row;
@@ -101,14 +103,6 @@ export async function assertLiveOneTimeToken(
   const [row] = await executor
     .select({ userId: oneTimeTokens.userId })
     .from(oneTimeTokens)
-    .where(
-      and(
-        eq(oneTimeTokens.tokenHash, hash(token)),
-        eq(oneTimeTokens.kind, kind),
-        isNull(oneTimeTokens.usedAt),
-        gt(oneTimeTokens.expiresAt, sql`now()`),
-        eq(oneTimeTokens.credentialsVersion, credentialsVersionOf(oneTimeTokens.userId)),
-      ),
-    );
+    .where(usable(token, [kind]));
   if (!row) throw invalidOneTimeToken();
 }
