@@ -11,8 +11,9 @@ import { credentialsIn, type SignedRequest, sendSigned, signPost } from '#lib/in
  * The requests that may queue mail (register, resend, forgot password, email change) call it
  * after their commit whether or not they queued any, so neither the call nor its time tells
  * anything. Deployed, the endpoint is Lambda's in the function's region (the VPC needs a route
- * to it, like SSM's); under `npm start`, AWS_ENDPOINT_URL_LAMBDA is serverless-offline's
- * invoke endpoint, which takes the same request unsigned. Never throws: a sender not woken
+ * to it, like SSM's); under `npm start`, AWS_ENDPOINT_URL_LAMBDA is a local stand-in for
+ * Lambda's queue of asynchronous invocations (scripts/local-mail-sender.ts), which takes the
+ * same request unsigned. Never throws: a sender not woken
  * (no route, throttled, unset) still sends on its schedule.
  */
 
