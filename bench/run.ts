@@ -5,7 +5,8 @@
  * deployed cold start with its secrets from a local SSM stand-in, (3) HTTP throughput through
  * the local server, (4) Argon2id cost. It never fails on a number: it measures and reports
  * against issue 18's targets (terminal, bench/results.json, bench/RESULTS.md + SVG charts, the
- * README's Performance table). BENCH_QUICK=1: a trial with fewer samples, README left alone.
+ * Performance table of docs/benchmarks.md). BENCH_QUICK=1: a trial with fewer samples, that page
+ * left alone.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -129,9 +130,9 @@ try {
     )}`,
   );
   writeReport(results, checked);
-  if (!QUICK) writeReadme(results, checked);
+  if (!QUICK) writeBenchmarksPage(results, checked);
   say(
-    `\nwrote bench/results.json, bench/RESULTS.md, bench/warm.svg, bench/cold.svg${QUICK ? '' : ', README.md (Performance)'} in ${results.durationSeconds}s`,
+    `\nwrote bench/results.json, bench/RESULTS.md, bench/warm.svg, bench/cold.svg${QUICK ? '' : ', docs/benchmarks.md'} in ${results.durationSeconds}s`,
   );
 } finally {
   rmSync(peerDir, { recursive: true, force: true });
@@ -357,14 +358,14 @@ ${markdownTable(['hash p50 ms', 'verify p50 ms', 'login p50 ms', 'logins/s per c
   );
 }
 
-/** The README's Performance table, between its markers: written by the run, never by hand. */
-function writeReadme(results: Results, checked: Target[]) {
-  const readme = join(benchDir, '..', 'README.md');
-  const text = readFileSync(readme, 'utf8');
+/** The Performance table of docs/benchmarks.md, between its markers: written by the run, never by hand. */
+function writeBenchmarksPage(results: Results, checked: Target[]) {
+  const page = join(benchDir, '..', 'docs', 'benchmarks.md');
+  const text = readFileSync(page, 'utf8');
   const [start, end] = ['<!-- bench:start -->', '<!-- bench:end -->'];
   const from = text.indexOf(start);
   const to = text.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`README.md: no ${start} … ${end} section`);
+  if (from < 0 || to < from) throw new Error(`docs/benchmarks.md: no ${start} … ${end} section`);
   const list = results.warm.peer[0];
   const login = results.warm.peer[1];
   const deployed = results.cold.deployed;
@@ -397,5 +398,5 @@ ${markdownTable(
   ],
 )}
 ${end}`;
-  writeFileSync(readme, text.slice(0, from) + section + text.slice(to + end.length));
+  writeFileSync(page, text.slice(0, from) + section + text.slice(to + end.length));
 }

@@ -112,7 +112,7 @@ export const tasks = pgTable(
     // The clean-up finds expired tombstones without a scan.
     index('tasks_deleted_at_idx').on(t.deletedAt).where(sql`${t.deletedAt} is not null`),
     // `?q=` (ILIKE '%q%' on title or description) is served by trigram indexes, not a scan of the
-    // user's tasks (README, Rate limits); the migration creates the pg_trgm extension first.
+    // user's tasks (README, API at a glance); the migration creates the pg_trgm extension first.
     index('tasks_title_trgm_idx').using('gin', sql`${t.title} gin_trgm_ops`).where(sql`${t.deletedAt} is null`),
     index('tasks_description_trgm_idx')
       .using('gin', sql`${t.description} gin_trgm_ops`)
@@ -209,7 +209,7 @@ export const emailOutbox = pgTable(
 );
 
 /**
- * The audit log (README, Audit log): one row per security-relevant event, written in the
+ * The audit log (docs/security.md, Audit log): one row per security-relevant event, written in the
  * transaction of what it records. The user ids are plain columns, not foreign keys: a
  * `user.deleted` event must outlive its user. Kept AUDIT_RETENTION, then the clean-up deletes it.
  */

@@ -1,6 +1,6 @@
 /**
- * Regenerates docs/local-inbox.png, the README's picture of the local inbox. With `npm start`
- * running and a user registered (README, "Local development"), it opens the mail catcher's web
+ * Regenerates docs/local-inbox.png, the picture of the local inbox in docs/account-emails.md. With `npm start`
+ * running and a user registered (docs/account-emails.md), it opens the mail catcher's web
  * inbox in headless Chromium (found as the browser tests find it: CHROMIUM_PATH, the PATH, or
  * @sparticuz/chromium), opens the newest verification mail and saves the page.
  *

@@ -362,7 +362,7 @@ export default class StageSettingsPlugin {
           Type: 'AWS::CloudWatch::Alarm',
           Properties: {
             AlarmName: `${service.service}-${service.provider.stage}-lambda-${alarm.metric.toLowerCase()}-${index + 1}`,
-            AlarmDescription: `Lambda ${alarm.metric} of ${group.join(', ')} (README, Deploy: alarms)`,
+            AlarmDescription: `Lambda ${alarm.metric} of ${group.join(', ')} (docs/operations.md, alarms)`,
             ComparisonOperator: 'GreaterThanOrEqualToThreshold',
             Threshold: Number(alarm.threshold ?? 1),
             EvaluationPeriods: 1,

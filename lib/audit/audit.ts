@@ -9,7 +9,7 @@ import { database } from '#lib/infra/database.ts';
 import { pageOffset, pageWithTotal } from '#lib/infra/query.ts';
 
 /**
- * The audit log (README, Audit log). Each event is written with the executor of the action it
+ * The audit log (docs/security.md, Audit log). Each event is written with the executor of the action it
  * records, inside that action's transaction, so a rolled-back action leaves no event and a
  * committed one always has its event. `details` holds ids, roles and reasons only: never a
  * password, token or hash of one, nor an email of anyone but the subject.

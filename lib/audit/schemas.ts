@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { documentedAs, paginationQuery, resourceId, timestamp, uuid } from '#lib/core/schema.ts';
 
-/** Schemas of the audit log (README, Audit log): its event types, the route's query and answer. */
+/** Schemas of the audit log (docs/security.md, Audit log): its event types, the route's query and answer. */
 
 /**
  * Every event the API records, once: the writer's type, the `?type=` filter and the document's

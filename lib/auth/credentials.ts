@@ -6,8 +6,7 @@ import { type ClientInfo, revokeAllSessions, revokeAsked } from '#lib/auth/sessi
 import { AppError } from '#lib/core/errors.ts';
 
 /**
- * A change of credentials ends what an attacker could have started before it (README, Account
- * emails): every unused one-time token of the account (a parked email change, a reset or
+ * A change of credentials ends what an attacker could have started before it (docs/account-emails.md): every unused one-time token of the account (a parked email change, a reset or
  * verification link, and the later sign-in codes) and the pending email, and the sessions the
  * change names. One function, so each credential change, today's and the second factors to
  * come, does all of it in its own transaction.

@@ -12,7 +12,7 @@ import {
 } from '#lib/infra/rate-limit.ts';
 
 /**
- * Failed logins (README, Rate limits): counted per email and client network, so an attacker
+ * Failed logins (docs/security.md, Rate limits): counted per email and client network, so an attacker
  * elsewhere cannot lock the owner out, and per email across all networks, which caps what a
  * botnet can try. A wrong `currentPassword` on PATCH or DELETE /users/me counts the same way.
  *

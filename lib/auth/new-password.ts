@@ -32,7 +32,7 @@ export const MIN_STRENGTH = 3;
 /**
  * zxcvbn judges the first 64 characters (a prefix can only be underrated, never overrated), and stops
  * unmunging l33t after 4 substitutions: its matching grows faster than the length, and a
- * 128-character password took seconds with the defaults (README, "API at a glance", the measured times).
+ * 128-character password took seconds with the defaults (docs/security.md, the measured times).
  */
 const ESTIMATED_LENGTH = 64;
 

@@ -13,7 +13,7 @@ import { AppError } from '#lib/core/errors.ts';
 
 export type OneTimeTokenKind = (typeof oneTimeTokens.$inferSelect)['kind'];
 
-/** Lifetimes in seconds (README, Account emails). */
+/** Lifetimes in seconds (docs/account-emails.md). */
 export const ONE_TIME_TOKEN_TTL: Record<OneTimeTokenKind, number> = {
   verify_email: 24 * 60 * 60,
   change_email: 24 * 60 * 60,

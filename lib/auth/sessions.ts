@@ -81,7 +81,7 @@ export function sessionStatements(user: { id: string; role: Role }, client: Clie
       userAgent: client.userAgent?.slice(0, 512),
       ip: client.ip,
     }),
-    // MAX_SESSIONS_PER_USER: the least recently used live sessions beyond it end (README, Rate limits).
+    // MAX_SESSIONS_PER_USER: the least recently used live sessions beyond it end (docs/security.md, Rate limits).
     db
       .update(sessions)
       .set(revocation('session_limit'))

@@ -6,7 +6,7 @@ import { MAX_ATTEMPTS } from '#lib/mail/outbox.ts';
 export const SENT_EMAIL_RETENTION_DAYS = 7;
 export const FAILED_EMAIL_RETENTION_DAYS = 30;
 
-/** How long ended sessions, spent refresh tokens and spent one-time tokens stay (README, Rate limits). */
+/** How long ended sessions, spent refresh tokens and spent one-time tokens stay (docs/security.md, Rate limits). */
 export const ENDED_ROW_RETENTION_DAYS = 7;
 
 /**

@@ -121,7 +121,7 @@ export const declareRoute = <const D extends RouteDeclaration>(declaration: D): 
 
 /**
  * With `EMAIL_VERIFICATION=required`, the bearer routes an unverified caller may still use
- * (README, Account emails): `/auth/*` (to confirm, resend, sign out) and the account itself
+ * (docs/account-emails.md): `/auth/*` (to confirm, resend, sign out) and the account itself
  * (to read it, fix a mistyped address, or delete it). Every other bearer route answers 403.
  */
 export const allowsUnverified = (declaration: Pick<RouteDeclaration, 'path'>) =>

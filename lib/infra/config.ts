@@ -16,7 +16,7 @@ export interface RateRule {
 }
 
 /**
- * The rate-limit rules (README, Rate limits), once: their variables, defaults and what they count per.
+ * The rate-limit rules (docs/security.md, Rate limits), once: their variables, defaults and what they count per.
  * The configuration schema, the limiter and the OpenAPI document all derive from this table.
  */
 export const RATE_LIMIT_RULES = {
@@ -188,12 +188,12 @@ const baseEntries = {
   REFRESH_TOKEN_TTL: duration('7d'),
   // Absolute lifetime of a login: refreshing never extends a session past it.
   SESSION_TTL: duration('30d'),
-  // Bounds on what one account can grow (README, Rate limits).
+  // Bounds on what one account can grow (docs/security.md, Rate limits).
   MAX_SESSIONS_PER_USER: count('50'),
   MAX_TASKS_PER_USER: count('10000'),
   // How long a deleted task's tombstone stays for delta sync; an older sync cursor is a 410.
   TOMBSTONE_TTL: duration('30d'),
-  // How long the audit log keeps an event (README, Audit log); the hourly clean-up deletes older ones.
+  // How long the audit log keeps an event (docs/security.md, Audit log); the hourly clean-up deletes older ones.
   AUDIT_RETENTION: duration('365d'),
   LOG_LEVEL: v.optional(
     v.picklist(['debug', 'info', 'warn', 'error'], 'must be one of debug, info, warn, error'),

@@ -48,7 +48,7 @@ const BATCH = 50;
  */
 const RUN_END_MARGIN_MS = 2_000;
 
-/** At most this many emails of one template to one address per hour, whoever asks (README, Account emails). */
+/** At most this many emails of one template to one address per hour, whoever asks (docs/account-emails.md). */
 export const EMAILS_PER_RECIPIENT_PER_HOUR = 3;
 
 /** Advisory-lock class of the per-recipient count (the second key is the recipient and template's hash). */

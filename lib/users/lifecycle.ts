@@ -23,7 +23,7 @@ import { wakeMailSender } from '#lib/mail/trigger.ts';
 import { toUser, type User } from '#lib/users/schemas.ts';
 
 /**
- * The account lifecycle by email (README, Account emails): verification, password reset and
+ * The account lifecycle by email (docs/account-emails.md): verification, password reset and
  * the confirmed email change. Every email is written to the outbox in the transaction of the
  * change that causes it, at most 3 of a kind an hour to one address (lib/mail/outbox.ts); no
  * request sends one: after the commit each wakes the sender (lib/mail/trigger.ts), whether or

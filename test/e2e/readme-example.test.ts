@@ -5,23 +5,23 @@ import { describe, expect, it } from 'vitest';
 import { baseUrl } from '../helpers/http.ts';
 
 /**
- * The README's offline-first client example, run as written against the local server (only
- * the base URL changes): each `// → …` comment is what the line before prints.
+ * The offline-first client example of docs/sync.md, run as written against the local server
+ * (only the base URL changes): each `// → …` comment is what the line before prints.
  */
 
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const PAGE = readFileSync(new URL('../../docs/sync.md', import.meta.url), 'utf8');
 
 function example(): string {
-  const section = README.slice(README.indexOf('### Building an offline-first client'));
+  const section = PAGE.slice(PAGE.indexOf('## Building an offline-first client'));
   const start = section.indexOf('```ts\n') + '```ts\n'.length;
   return section.slice(start, section.indexOf('\n```', start));
 }
 
-describe('the README offline-first example', () => {
+describe('the offline-first example of docs/sync.md', () => {
   it('runs against the local server and prints what its comments say', async () => {
     const code = example().replaceAll('http://localhost:3000', baseUrl());
     const expected = [...code.matchAll(/\/\/ → (.*)$/gm)].map((match) => match[1] ?? '');
-    // In the project folder, as the README says, so `@taskapi/client` resolves.
+    // In the project folder, as the page says, so `@taskapi/client` resolves.
     const file = new URL(`../../.readme-example-${process.pid}.ts`, import.meta.url);
     writeFileSync(file, code);
     let stdout: string;

@@ -13,7 +13,7 @@ import { captureLogs } from '../helpers/logs.ts';
 import { smtpCatcher, tokenIn } from '../helpers/smtp.ts';
 
 /**
- * Mail that cannot be used as a weapon or an oracle (README, Account emails): per recipient at
+ * Mail that cannot be used as a weapon or an oracle (docs/account-emails.md): per recipient at
  * most 3 emails of one kind an hour, whoever asks; no request waits for the mail server; the
  * answer's time does not tell whether an address has an account; no usable link at rest.
  */

@@ -9,7 +9,7 @@ import { MIGRATIONS_FOLDER, runMigrations } from '#db/migrate.ts';
 import { createDatabase, dropDatabase, uniqueName } from '../helpers/databases.ts';
 
 /**
- * The rule of README "Migrations": a deploy applies the new release's migrations while the
+ * The rule of docs/operations.md "Migrations": a deploy applies the new release's migrations while the
  * previous release still serves (and may come back on a rollback), so each migration only
  * expands the schema; removing what the previous release used waits for a later release, and
  * says so in a `-- contract:` comment above the statement.
