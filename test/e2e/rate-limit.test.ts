@@ -1,7 +1,8 @@
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PASSWORD, uniqueEmail } from '../helpers/auth.ts';
 import { storedKeys } from '../helpers/counters.ts';
 import { call } from '../helpers/http.ts';
+import { api } from '../helpers/local-api.ts';
 import { roomInWindow } from '../helpers/rate-limit.ts';
 import { serverDatabase } from '../helpers/server-db.ts';
 
@@ -54,7 +55,7 @@ describe('rate limits over HTTP', () => {
     });
 
     expect(reply.status).toBe(401);
-    const keys = await storedKeys({ sql: db, prefix: inject('serverKeyPrefix') }, 'login:');
+    const keys = await storedKeys({ sql: db, prefix: api.keyPrefix }, 'login:');
     expect(keys.filter((key) => key.includes(forged))).toEqual([]);
     expect(keys).toContainEqual(expect.stringMatching(/^login:900:ip:(127\.0\.0\.1|0:0:0:0::\/64)$/));
   });

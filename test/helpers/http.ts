@@ -1,13 +1,13 @@
-import { inject } from 'vitest';
 import { checkContract } from './contract.ts';
 import type { Reply } from './lambda.ts';
+import { api } from './local-api.ts';
 
 /**
- * HTTP calls to the real local server started by the global setup. Every response must
+ * HTTP calls to the real local server (started on first use: local-api.ts). Every response must
  * match openapi.json (see contract.ts), or the call throws.
  */
 
-export const baseUrl = () => inject('serverUrl');
+export const baseUrl = () => api.url;
 
 export async function call(
   method: string,

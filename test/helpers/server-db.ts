@@ -1,9 +1,10 @@
 import postgres from 'postgres';
-import { afterAll, inject } from 'vitest';
+import { afterAll } from 'vitest';
+import { api } from './local-api.ts';
 
 /** A connection to the local server's database, for checking what requests left behind. */
 export function serverDatabase(): postgres.Sql {
-  const sql = postgres(inject('serverDatabaseUrl'), { max: 2, onnotice: () => {} });
+  const sql = postgres(api.databaseUrl, { max: 2, onnotice: () => {} });
   afterAll(() => sql.end({ timeout: 5 }));
   return sql;
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PASSWORD, uniqueEmail } from '../helpers/auth.ts';
 import { call } from '../helpers/http.ts';
+import { api } from '../helpers/local-api.ts';
 import { serverDatabase } from '../helpers/server-db.ts';
 
 /**
@@ -60,8 +61,8 @@ describe('soak', () => {
   it(`serves ${CLIENTS} clients of mixed traffic with no 5xx, flat memory and bounded connections`, {
     timeout: (SECONDS + 60) * 1000,
   }, async () => {
-    const pid = inject('serverPid');
-    const database = new URL(inject('serverDatabaseUrl')).pathname.slice(1);
+    const pid = api.pid;
+    const database = new URL(api.databaseUrl).pathname.slice(1);
     const statuses = new Map<number, number>();
     let peakConnections = 0;
     const sampler = setInterval(async () => {
