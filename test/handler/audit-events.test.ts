@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { ScheduledEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
@@ -29,7 +28,7 @@ import { handler as deleteMe } from '../../functions/users-me-delete.ts';
 import { handler as updateMe } from '../../functions/users-me-update.ts';
 import { handler as updateUser } from '../../functions/users-update.ts';
 import { bearer, PASSWORD, type Registered, registerUser, uniqueEmail } from '../helpers/auth.ts';
-import { invoke, lambdaContext } from '../helpers/lambda.ts';
+import { invoke, lambdaContext, scheduledEvent } from '../helpers/lambda.ts';
 import { captureLogs } from '../helpers/logs.ts';
 import { smtpCatcher, tokenIn } from '../helpers/smtp.ts';
 
@@ -690,7 +689,7 @@ describe('retention', () => {
         ('login.failed', now() - interval '29 days 23 hours', ${subject}, '{"n":"kept"}'),
         ('user.deleted', now(), ${subject}, '{"n":"new"}')`;
 
-    const result = await cleanup({ 'detail-type': 'Scheduled Event', detail: {} } as ScheduledEvent, lambdaContext());
+    const result = await cleanup(scheduledEvent('taskapi-cleanup'), lambdaContext());
 
     expect(result).toMatchObject({ auditEvents: 2 });
     const left = await sql<{ n: string }[]>`

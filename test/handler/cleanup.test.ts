@@ -1,4 +1,3 @@
-import type { ScheduledEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
@@ -13,19 +12,10 @@ const { sql } = database();
 
 import { CLEANUP_BATCH_SIZE } from '#lib/infra/database.ts';
 import { handler as cleanup } from '../../functions/cleanup.ts';
-import { lambdaContext } from '../helpers/lambda.ts';
+import { lambdaContext, scheduledEvent } from '../helpers/lambda.ts';
 import { captureLogs } from '../helpers/logs.ts';
 
-const scheduledEvent = {
-  id: 'cdc73f9d-aea9-11e3-9d5a-835b769c0d9c',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '123456789012',
-  time: new Date().toISOString(),
-  region: 'eu-west-1',
-  resources: ['arn:aws:events:eu-west-1:123456789012:rule/taskapi-cleanup'],
-  detail: {},
-} as ScheduledEvent;
+const schedule = scheduledEvent('taskapi-cleanup');
 
 describe('the scheduled clean-up', () => {
   it('deletes every window older than the longest rule, in batches, and keeps the rest', async () => {
@@ -40,7 +30,7 @@ describe('the scheduled clean-up', () => {
         ('register:3600:ip:198.51.100.1', now() - interval '59 minutes', 3),
         ('login:900:ip:198.51.100.1', now(), 1)`;
 
-    const result = await cleanup(scheduledEvent, lambdaContext());
+    const result = await cleanup(schedule, lambdaContext());
 
     expect(result).toMatchObject({ deleted: expired });
     const rows = await sql<{ key: string }[]>`select key from rate_limits order by key`;
@@ -54,7 +44,7 @@ describe('the scheduled clean-up', () => {
       select 'login:900:ip:' || i, now() - interval '2 hours', 1
       from generate_series(1, ${CLEANUP_BATCH_SIZE * 2}::int) as i`;
 
-    const result = await cleanup(scheduledEvent, lambdaContext(1000));
+    const result = await cleanup(schedule, lambdaContext(1000));
 
     expect(result).toMatchObject({ deleted: CLEANUP_BATCH_SIZE });
   });
@@ -90,7 +80,7 @@ describe('the scheduled clean-up', () => {
         ('spent-and-expired-long-ago', ${live?.id}, now() - interval '1 day', now() - interval '8 days'),
         ('unused-expired-long-ago', ${live?.id}, now() - interval '8 days', null)`;
 
-    const result = await cleanup(scheduledEvent, lambdaContext());
+    const result = await cleanup(schedule, lambdaContext());
 
     expect(result).toMatchObject({ tokens: 2, emails: 2, sessions: 2, refreshTokens: 2 });
     expect((await sql`select token_hash from one_time_tokens order by 1`).map((row) => row.token_hash)).toEqual([

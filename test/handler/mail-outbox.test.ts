@@ -1,10 +1,9 @@
-import type { ScheduledEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { database } from '#lib/infra/database.ts';
 import { deliverEmails, enqueueEmail, LEASE_SECONDS, MAX_ATTEMPTS } from '#lib/mail/outbox.ts';
 import { TEMPLATES, type Template } from '#lib/mail/templates.ts';
 import { handler as mailSender } from '../../functions/mail-sender.ts';
-import { lambdaContext } from '../helpers/lambda.ts';
+import { lambdaContext, scheduledEvent } from '../helpers/lambda.ts';
 import { captureLogs } from '../helpers/logs.ts';
 import { smtpCatcher, tokenIn } from '../helpers/smtp.ts';
 
@@ -18,16 +17,7 @@ beforeEach(async () => {
   await sql`delete from email_outbox`;
 });
 
-const scheduledEvent = {
-  id: 'cdc73f9d-aea9-11e3-9d5a-835b769c0d9c',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '123456789012',
-  time: new Date().toISOString(),
-  region: 'eu-west-1',
-  resources: ['arn:aws:events:eu-west-1:123456789012:rule/taskapi-mail-sender'],
-  detail: {},
-} as ScheduledEvent;
+const schedule = scheduledEvent('taskapi-mail-sender');
 
 const TOKEN = 'Zm9yLXRoZS10ZXN0LW9ubHktbm90LWEtcmVhbC10b2tlbg';
 
@@ -79,7 +69,7 @@ describe('the email outbox', () => {
       }),
     ).rejects.toThrow('the change fails');
 
-    expect(await mailSender(scheduledEvent, lambdaContext())).toEqual({ sent: 0, failed: 0 });
+    expect(await mailSender(schedule, lambdaContext())).toEqual({ sent: 0, failed: 0 });
     expect(smtp.mails).toHaveLength(0);
     expect(await sql`select 1 from email_outbox`).toHaveLength(0);
   });
@@ -95,15 +85,15 @@ describe('the email outbox', () => {
     expect(failed).toMatchObject({ attempts: 1, sent_at: null, later: true });
     expect(failed?.last_error).toMatch(/ECONNREFUSED/);
     // The sender leaves it alone during its backoff, and keeps failing while the server is down.
-    expect(await mailSender(scheduledEvent, lambdaContext())).toEqual({ sent: 0, failed: 0 });
+    expect(await mailSender(schedule, lambdaContext())).toEqual({ sent: 0, failed: 0 });
     await timePasses();
-    expect(await mailSender(scheduledEvent, lambdaContext())).toEqual({ sent: 0, failed: 1 });
+    expect(await mailSender(schedule, lambdaContext())).toEqual({ sent: 0, failed: 1 });
 
     await smtp.start();
     await timePasses();
-    expect(await mailSender(scheduledEvent, lambdaContext())).toEqual({ sent: 1, failed: 0 });
+    expect(await mailSender(schedule, lambdaContext())).toEqual({ sent: 1, failed: 0 });
     await timePasses();
-    expect(await mailSender(scheduledEvent, lambdaContext())).toEqual({ sent: 0, failed: 0 });
+    expect(await mailSender(schedule, lambdaContext())).toEqual({ sent: 0, failed: 0 });
 
     expect(smtp.mails).toHaveLength(1);
     const [sent] = await sql`select attempts, last_error, sent_at from email_outbox`;
@@ -138,7 +128,7 @@ describe('the email outbox', () => {
     expect(await deliverEmails()).toEqual({ sent: 0, failed: 1 });
     await smtp.start();
     await timePasses();
-    expect(await mailSender(scheduledEvent, lambdaContext())).toEqual({ sent: 0, failed: 0 });
+    expect(await mailSender(schedule, lambdaContext())).toEqual({ sent: 0, failed: 0 });
 
     const [row] = await sql`select attempts, last_error, sent_at from email_outbox where id = ${id}`;
     expect(row).toMatchObject({
@@ -158,9 +148,9 @@ describe('the email outbox', () => {
       update email_outbox set attempts = 1, next_attempt_at = now() + make_interval(secs => ${LEASE_SECONDS})
       where id = ${id}`;
 
-    expect(await mailSender(scheduledEvent, lambdaContext())).toEqual({ sent: 0, failed: 0 });
+    expect(await mailSender(schedule, lambdaContext())).toEqual({ sent: 0, failed: 0 });
     await timePasses();
-    expect(await mailSender(scheduledEvent, lambdaContext())).toEqual({ sent: 1, failed: 0 });
+    expect(await mailSender(schedule, lambdaContext())).toEqual({ sent: 1, failed: 0 });
     expect(smtp.mails).toHaveLength(1);
   });
 
@@ -189,7 +179,7 @@ describe('the emails', () => {
       const logs = captureLogs();
       const id = await enqueue('ada@example.com', TOKEN, template);
       expect(await deliverEmails([id])).toEqual({ sent: 1, failed: 0 });
-      await mailSender(scheduledEvent, lambdaContext());
+      await mailSender(schedule, lambdaContext());
 
       const [mail] = smtp.mails;
       // Line ends as written, whatever the wire's CRLF.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, ScheduledEvent } from 'aws-lambda';
 import { pathsOf } from '#lib/http/declaration.ts';
 import { DECLARATIONS } from '../../scripts/routes.ts';
 import { checkContract, templateOf } from './contract.ts';
@@ -103,6 +103,21 @@ export function apiEvent(options: EventOptions = {}): APIGatewayProxyEvent {
       resourceId: 'abc',
       resourcePath: resource,
     },
+  };
+}
+
+/** The EventBridge event a scheduled function (`cleanup`, `mail-sender`) gets from its rule. */
+export function scheduledEvent(rule: string): ScheduledEvent {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '123456789012',
+    time: new Date().toISOString(),
+    region: 'eu-west-1',
+    resources: [`arn:aws:events:eu-west-1:123456789012:rule/${rule}`],
+    detail: {},
   };
 }
 
