@@ -142,6 +142,29 @@ class Sha256 {
   reset() {}
 }
 
+/** The AWS SDK's SigV4 signature of a POST of `body` to `url` with these headers (host and length added). */
+function sdkSignature(
+  service: string,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined },
+  now: Date,
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+) {
+  return new SignatureV4({ service, region: 'eu-west-1', credentials, sha256: Sha256, applyChecksum: false }).sign(
+    {
+      method: 'POST',
+      protocol: 'https:',
+      hostname: url.hostname,
+      path: url.pathname,
+      query: {},
+      headers: { 'content-length': String(Buffer.byteLength(body)), host: url.host, ...headers },
+      body,
+    },
+    { signingDate: now },
+  );
+}
+
 describe('the SigV4 signature of GetParameters', () => {
   it.each([
     ['with a session token (a Lambda role)', 'IQoJb3JpZ2luX2VjE-session'],
@@ -162,29 +185,10 @@ describe('the SigV4 signature of GetParameters', () => {
       now,
     });
 
-    const sdk = await new SignatureV4({
-      service: 'ssm',
-      region: 'eu-west-1',
-      credentials,
-      sha256: Sha256,
-      applyChecksum: false,
-    }).sign(
-      {
-        method: 'POST',
-        protocol: 'https:',
-        hostname: url.hostname,
-        path: '/',
-        query: {},
-        headers: {
-          'content-length': String(Buffer.byteLength(body)),
-          'content-type': 'application/x-amz-json-1.1',
-          host: url.host,
-          'x-amz-target': 'AmazonSSM.GetParameters',
-        },
-        body,
-      },
-      { signingDate: now },
-    );
+    const sdk = await sdkSignature('ssm', credentials, now, url, body, {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'AmazonSSM.GetParameters',
+    });
 
     expect(ours.headers.authorization).toBe(sdk.headers.authorization);
     expect(ours.headers['x-amz-date']).toBe(sdk.headers['x-amz-date']);
@@ -207,29 +211,10 @@ describe("the SigV4 signature of Lambda's asynchronous Invoke (the mail sender's
     const headers = { 'Content-Type': 'application/json', 'X-Amz-Invocation-Type': 'Event' };
     const ours = signPost(url, body, headers, { region: 'eu-west-1', service: 'lambda', credentials, now });
 
-    const sdk = await new SignatureV4({
-      service: 'lambda',
-      region: 'eu-west-1',
-      credentials,
-      sha256: Sha256,
-      applyChecksum: false,
-    }).sign(
-      {
-        method: 'POST',
-        protocol: 'https:',
-        hostname: url.hostname,
-        path: url.pathname,
-        query: {},
-        headers: {
-          'content-length': String(Buffer.byteLength(body)),
-          'content-type': 'application/json',
-          host: url.host,
-          'x-amz-invocation-type': 'Event',
-        },
-        body,
-      },
-      { signingDate: now },
-    );
+    const sdk = await sdkSignature('lambda', credentials, now, url, body, {
+      'content-type': 'application/json',
+      'x-amz-invocation-type': 'Event',
+    });
 
     expect(ours.headers.authorization).toBe(sdk.headers.authorization);
     expect(ours.headers['x-amz-invocation-type']).toBe('Event');
